@@ -1,0 +1,123 @@
+/** Base class of every error this package raises, so callers can catch them all at once. */
+export class EcsMetadataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Request whose failure an error describes; never holds a secret. */
+export interface FailedRequest {
+  /** HTTP method, such as `GET`. */
+  readonly method: string;
+  /** Request path as sent, with the percent-encoded key and without the host. */
+  readonly path: string;
+  /** Endpoint the request went to, such as `https://ecs.cn-north-4.myhuaweicloud.com`. */
+  readonly endpoint: string;
+}
+
+/** Facts read from an error response. */
+export interface ErrorResponse {
+  /** HTTP status code. */
+  readonly status: number;
+  /** Error code from the body, such as `APIGW.0301` or `itemNotFound`, when the body has one. */
+  readonly errorCode?: string;
+  /** Error message from the body, or a description of a body that could not be read. */
+  readonly errorMessage?: string;
+  /** Request id from the `X-Request-Id` header or the body. */
+  readonly requestId?: string;
+}
+
+/** Error response from the ECS API, with the request and the response facts support needs. */
+export class EcsApiError extends EcsMetadataError {
+  readonly method: string;
+  readonly path: string;
+  readonly endpoint: string;
+  readonly status: number;
+  readonly errorCode?: string;
+  readonly requestId?: string;
+
+  constructor(request: FailedRequest, response: ErrorResponse, hint: string) {
+    super(`${describeFailure(request, response)}. ${hint}`);
+    this.method = request.method;
+    this.path = request.path;
+    this.endpoint = request.endpoint;
+    this.status = response.status;
+    this.errorCode = response.errorCode;
+    this.requestId = response.requestId;
+  }
+}
+
+/** 404 for which the response does not tell a missing server from a missing key. */
+export class NotFoundError extends EcsApiError {}
+
+/** 404 because the server has no such metadata key. */
+export class KeyNotFoundError extends NotFoundError {}
+
+/** 404 because no server with the given id exists in the project. */
+export class ServerNotFoundError extends NotFoundError {}
+
+/** 401: the credentials were not accepted. */
+export class UnauthorizedError extends EcsApiError {}
+
+/** 403: the credentials are valid but may not read this server's metadata. */
+export class ForbiddenError extends EcsApiError {}
+
+/** 429: the API gateway throttled the request. */
+export class ThrottledError extends EcsApiError {}
+
+/** 5xx: the service failed to handle the request. */
+export class ServiceError extends EcsApiError {}
+
+/** 200 whose body is not the documented `{"meta": {"<key>": "<value>"}}`. */
+export class InvalidResponseError extends EcsMetadataError {
+  readonly status: number;
+  readonly requestId?: string;
+
+  constructor(request: FailedRequest, status: number, requestId: string | undefined, problem: string) {
+    const requestIdText = requestId ? ` (request id ${requestId})` : "";
+    super(
+      `${request.method} ${request.endpoint}${request.path} returned ${status} with an invalid body${requestIdText}: ${problem}. ` +
+        "The lookup returns no value rather than a guessed one; if a proxy sits between you and the endpoint, check that it passes JSON responses through unchanged.",
+    );
+    this.status = status;
+    this.requestId = requestId;
+  }
+}
+
+/** The request did not get a response: refused, reset, timed out or failed in TLS. */
+export class NetworkError extends EcsMetadataError {
+  /** Node.js error code, such as `ECONNREFUSED`, when there is one. */
+  readonly code?: string;
+
+  constructor(request: FailedRequest, code: string | undefined, detail: string) {
+    super(
+      `${request.method} ${request.endpoint}${request.path} failed without a response: ${detail}. ` +
+        "Check that the endpoint is right and reachable from this machine.",
+    );
+    this.code = code;
+  }
+}
+
+/** An input or setting is invalid; raised before any request is sent. */
+export class InvalidInputError extends EcsMetadataError {
+  /** Name of the input or setting, such as `serverId` or `huaweicloud:region`. */
+  readonly property: string;
+
+  constructor(property: string, message: string) {
+    super(message);
+    this.property = property;
+  }
+}
+
+function describeFailure(request: FailedRequest, response: ErrorResponse): string {
+  const parts = [`${request.method} ${request.endpoint}${request.path} failed with status ${response.status}`];
+  if (response.errorCode) {
+    parts.push(`error code ${response.errorCode}`);
+  }
+  if (response.errorMessage) {
+    parts.push(`message "${response.errorMessage}"`);
+  }
+  parts.push(response.requestId ? `request id ${response.requestId}` : "no request id");
+  return parts.join(", ");
+}

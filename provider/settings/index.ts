@@ -1,0 +1,3 @@
+export * from "./resolveLookup";
+export * from "./sources";
+export * from "./validation";
