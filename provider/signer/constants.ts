@@ -13,5 +13,5 @@ export const SECURITY_TOKEN_HEADER = "X-Security-Token";
 /** Header that carries the host, signed unless a caller opts out. */
 export const HOST_HEADER = "Host";
 
-/** Largest clock difference, in milliseconds, that the API gateway accepts for `X-Sdk-Date`. */
+/** Maximum clock difference, in milliseconds, that the API gateway accepts for `X-Sdk-Date`. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
