@@ -1,0 +1,28 @@
+/**
+ * Local ECS-compatible endpoint for tests and demos: serves the Nova-compatible server metadata
+ * calls with AK/SK signature checks, from a JSON data file held in memory.
+ */
+export {
+  SimulatorDataError,
+  loadSimulatorData,
+  parseSimulatorData,
+  type SimulatorCredential,
+  type SimulatorData,
+  type SimulatorProject,
+  type SimulatorServer,
+} from "./dataFile";
+export {
+  MAX_METADATA_ITEMS,
+  MAX_METADATA_VALUE_LENGTH,
+  METADATA_KEY_PATTERN,
+  SERVER_STATUSES,
+  WRITABLE_SERVER_STATUSES,
+  type ServerStatus,
+} from "./metadataRules";
+export {
+  MAX_REQUEST_BODY_BYTES,
+  startSimulator,
+  type RecordedRequest,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from "./server";

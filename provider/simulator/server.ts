@@ -1,0 +1,300 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { setTimeout as delay } from "node:timers/promises";
+
+import type { SimulatorData } from "./dataFile";
+import { MetadataStore } from "./metadataStore";
+import { ALLOWED_METHODS, handleMetadataRequest, matchMetadataRoute } from "./metadataRoutes";
+import type { ServerStatus } from "./metadataRules";
+import {
+  GATEWAY_API_NOT_FOUND,
+  GATEWAY_AUTH_FAILED,
+  gatewayError,
+  novaError,
+  type SimulatorResponse,
+} from "./responses";
+import { verifyRequestSignature, type ReceivedRequest } from "./verifySignature";
+
+/** Options of {@link startSimulator}. */
+export interface SimulatorOptions {
+  /** Credentials, projects and servers to serve, usually from {@link loadSimulatorData}; the simulator works on a copy. */
+  readonly data: SimulatorData;
+  /** Address to listen on; `127.0.0.1` unless set. */
+  readonly host?: string;
+  /** TCP port to listen on; `0`, the default, lets the system pick a free port. */
+  readonly port?: number;
+  /** Delay added before every response, in milliseconds; `0` unless set. */
+  readonly latencyMs?: number;
+  /** Clock that `X-Sdk-Date` is checked against; the system clock unless set. */
+  readonly now?: () => Date;
+  /** Receives one line per request and one per internal error; nothing is logged unless set. */
+  readonly log?: (line: string) => void;
+}
+
+/** Entry of {@link RunningSimulator.requests}. It contains no secret key, signature or token. */
+export interface RecordedRequest {
+  /** HTTP method as received. */
+  readonly method: string;
+  /** Path as received on the request line, still percent-encoded and without the query. */
+  readonly path: string;
+  /** Status code of the response. */
+  readonly status: number;
+  /** Access key id named in `Authorization`, whether or not authentication succeeded; absent when none could be read. */
+  readonly accessKey?: string;
+  /** Value of the `X-Request-Id` response header. */
+  readonly requestId: string;
+}
+
+/** Simulator listening on a local port, returned by {@link startSimulator}. */
+export interface RunningSimulator {
+  /** Base URL without a trailing slash, such as `http://127.0.0.1:40123`. */
+  readonly url: string;
+  /** TCP port the simulator listens on. */
+  readonly port: number;
+  /** Requests received so far, oldest first; an entry is added when its response is sent. */
+  readonly requests: readonly RecordedRequest[];
+  /** Number of entries in {@link RunningSimulator.requests}. */
+  readonly requestCount: number;
+  /** Empties {@link RunningSimulator.requests}. */
+  clearRequests(): void;
+  /**
+   * Sets one metadata pair directly, skipping the API's checks of key, value, quota and server status.
+   *
+   * @throws Error when the project or server is not in the data.
+   */
+  setMetadata(projectId: string, serverId: string, key: string, value: string): void;
+  /**
+   * Deletes one metadata pair directly and returns whether it existed.
+   *
+   * @throws Error when the project or server is not in the data.
+   */
+  deleteMetadata(projectId: string, serverId: string, key: string): boolean;
+  /**
+   * Returns a copy of a server's metadata.
+   *
+   * @throws Error when the project or server is not in the data.
+   */
+  getMetadata(projectId: string, serverId: string): Record<string, string>;
+  /**
+   * Changes a server's status, for example to `BUILD` to test the 409 of writes.
+   *
+   * @throws Error when the project or server is not in the data.
+   */
+  setServerStatus(projectId: string, serverId: string, status: ServerStatus): void;
+  /** Stops accepting connections, lets requests in progress finish, and resolves once the server is closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Largest request body the simulator reads, in bytes. A metadata body with 128 pairs of maximum
+ * length stays well below it.
+ */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Starts an HTTP server that serves the Nova-compatible server metadata calls of Huawei Cloud ECS
+ * on `/v2` and `/v2.1`, with AK/SK signature checks, from an in-memory copy of `options.data`.
+ *
+ * @throws RangeError for a port or latency that is not a whole number in range, and rejects when the port cannot be bound.
+ */
+export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? 0;
+  const latencyMs = options.latencyMs ?? 0;
+  validateOptionNumber("port", port, 65535);
+  validateOptionNumber("latencyMs", latencyMs, Number.MAX_SAFE_INTEGER);
+
+  const store = new MetadataStore(structuredClone(options.data));
+  const requests: RecordedRequest[] = [];
+  const context: RequestContext = {
+    store,
+    latencyMs,
+    now: options.now ?? (() => new Date()),
+    log: options.log ?? (() => undefined),
+    record: (entry) => requests.push(entry),
+    closing: false,
+  };
+
+  const server = createServer((request, response) => {
+    serveRequest(context, request, response).catch((error: unknown) => {
+      context.log(`Failed to send the response to ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`);
+    });
+  });
+  const boundPort = await listen(server, host, port);
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port: boundPort,
+    requests,
+    get requestCount() {
+      return requests.length;
+    },
+    clearRequests: () => {
+      requests.length = 0;
+    },
+    setMetadata: (projectId, serverId, key, value) => {
+      store.getServer(projectId, serverId).metadata.set(key, value);
+    },
+    deleteMetadata: (projectId, serverId, key) => store.getServer(projectId, serverId).metadata.delete(key),
+    getMetadata: (projectId, serverId) => Object.fromEntries(store.getServer(projectId, serverId).metadata),
+    setServerStatus: (projectId, serverId, status) => {
+      store.getServer(projectId, serverId).status = status;
+    },
+    close: () => {
+      closed ??= closeServer(server, context);
+      return closed;
+    },
+  };
+}
+
+interface RequestContext {
+  readonly store: MetadataStore;
+  readonly latencyMs: number;
+  readonly now: () => Date;
+  readonly log: (line: string) => void;
+  readonly record: (entry: RecordedRequest) => void;
+  /** Set by `close()`, so responses in progress close their connection. */
+  closing: boolean;
+}
+
+/** Outcome of one request before it is sent. */
+interface Outcome {
+  readonly response: SimulatorResponse;
+  readonly accessKey?: string;
+}
+
+async function serveRequest(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const startedAt = performance.now();
+  const requestId = randomBytes(16).toString("hex");
+  const method = request.method ?? "";
+  const target = request.url ?? "";
+  const queryStart = target.indexOf("?");
+  const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
+  const rawQuery = queryStart === -1 ? "" : target.slice(queryStart + 1);
+
+  let outcome: Outcome;
+  try {
+    const body = await readBody(request);
+    outcome =
+      body === undefined
+        ? { response: novaError(413, `Request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`) }
+        : respond(context, { method, rawPath, rawQuery, headers: request.headers, body }, requestId);
+  } catch (error) {
+    context.log(`${method} ${rawPath} failed, request_id=${requestId}: ${(error as Error).stack ?? String(error)}`);
+    outcome = { response: novaError(500, `Internal simulator error; see the simulator log for request id ${requestId}.`) };
+  }
+
+  if (context.latencyMs > 0) {
+    await delay(context.latencyMs);
+  }
+  sendResponse(response, outcome.response, requestId, context.closing);
+
+  const status = outcome.response.status;
+  context.record({ method, path: rawPath, status, requestId, ...(outcome.accessKey === undefined ? {} : { accessKey: outcome.accessKey }) });
+
+  const elapsedMs = Math.round(performance.now() - startedAt);
+  const errorPart = outcome.response.errorMessage === undefined ? "" : ` error=${JSON.stringify(outcome.response.errorMessage)}`;
+  context.log(`${method} ${rawPath} ${status} request_id=${requestId} ${elapsedMs}ms${errorPart}`);
+}
+
+/** Routes, authenticates and serves one request whose body has been read. */
+function respond(context: RequestContext, request: ReceivedRequest, requestId: string): Outcome {
+  const match = matchMetadataRoute(request.rawPath);
+  if (match.outcome === "unknownRoute") {
+    const message =
+      `No API matches ${request.method} ${request.rawPath}. The simulator serves ` +
+      "/v2/{project_id}/servers/{server_id}/metadata[/{key}] and the same under /v2.1.";
+    return { response: gatewayError(404, GATEWAY_API_NOT_FOUND, message, requestId) };
+  }
+
+  const check = verifyRequestSignature(request, (accessKey) => context.store.findCredential(accessKey), context.now());
+  if (!check.ok) {
+    return { response: gatewayError(401, GATEWAY_AUTH_FAILED, check.message, requestId), accessKey: check.accessKey };
+  }
+  const accessKey = check.credential.accessKey;
+
+  if (match.outcome === "invalidEncoding") {
+    const message = `Malformed request URL: path segment "${match.segment}" is not valid percent-encoding.`;
+    return { response: novaError(400, message), accessKey };
+  }
+
+  const route = match.route;
+  const allowedMethods = ALLOWED_METHODS[route.kind];
+  if (!allowedMethods.includes(request.method)) {
+    const message = `Method ${request.method} is not allowed on ${request.rawPath}; use ${allowedMethods.join(", ")}.`;
+    return { response: novaError(405, message, { Allow: allowedMethods.join(", ") }), accessKey };
+  }
+
+  return { response: handleMetadataRequest(context.store, route, request.method, request.body), accessKey };
+}
+
+/** Reads the whole request body, or returns `undefined` when it exceeds {@link MAX_REQUEST_BODY_BYTES}. */
+function readBody(request: IncomingMessage): Promise<Uint8Array | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      // Past the limit the rest is read and dropped, so the client still gets the 413.
+      if (size <= MAX_REQUEST_BODY_BYTES) {
+        chunks.push(chunk);
+      }
+    });
+    request.on("end", () => resolve(size <= MAX_REQUEST_BODY_BYTES ? Buffer.concat(chunks) : undefined));
+    request.on("error", reject);
+  });
+}
+
+function sendResponse(response: ServerResponse, result: SimulatorResponse, requestId: string, closeConnection: boolean): void {
+  if (response.destroyed) {
+    return;
+  }
+
+  response.statusCode = result.status;
+  response.setHeader("X-Request-Id", requestId);
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    response.setHeader(name, value);
+  }
+  if (closeConnection) {
+    response.setHeader("Connection", "close");
+  }
+
+  if (result.body === undefined) {
+    response.end();
+    return;
+  }
+
+  const text = JSON.stringify(result.body);
+  response.setHeader("Content-Type", "application/json");
+  response.setHeader("Content-Length", Buffer.byteLength(text));
+  response.end(text);
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server, context: RequestContext): Promise<void> {
+  context.closing = true;
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}
+
+function validateOptionNumber(name: string, value: number, max: number): void {
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new RangeError(`Simulator option ${name} must be an integer from 0 to ${max}, got ${value}.`);
+  }
+}
