@@ -43,7 +43,7 @@ class RecordingReader implements MetadataReader {
   }
 }
 
-const DATA = {
+const DATA: Record<string, Record<string, string>> = {
   [SERVER.serverId]: { role: "web", team: "platform", tier: "front" },
   [OTHER_SERVER.serverId]: { role: "db" },
 };
