@@ -1,10 +1,28 @@
-import axios, { AxiosError } from "axios";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleepFor } from "node:timers/promises";
 
 import { AkSkCredentials, signRequest } from "../signer";
-import { FailedRequest, NetworkError } from "./errors";
-import { getKeepAliveAgent } from "./httpAgents";
-import { readMetadataKeyResponse } from "./responses";
-import { buildMetadataKeyUrl, MetadataKeyTarget } from "./urls";
+import { EcsRequestError, FailedRequest, InvalidInputError, InvalidResponseError, NetworkError } from "./errors";
+import { LookupContext, RawResponse, readAllMetadataResponse, readMetadataKeyResponse } from "./responses";
+import {
+  computeBackoffDelay,
+  DEFAULT_ATTEMPT_TIMEOUT_MS,
+  DEFAULT_BASE_DELAY_MS,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_DELAY_MS,
+  DEFAULT_MAX_RETRIES,
+  isRetryableNetworkCode,
+  isRetryableStatus,
+  MAX_MAX_RETRIES,
+  parseRetryAfter,
+} from "./retryPolicy";
+import { AttemptOutcome, sendGet } from "./transport";
+import { buildMetadataKeyUrl, buildMetadataUrl, MetadataKeyTarget, ServerTarget } from "./urls";
+
+/** Receiver of the client's debug lines; inside Pulumi, `pulumi.log.debug` fits. */
+export interface EcsClientLogger {
+  debug(message: string): void;
+}
 
 /** Settings of an {@link EcsClient}. */
 export interface EcsClientOptions {
@@ -12,91 +30,215 @@ export interface EcsClientOptions {
   readonly endpoint: string;
   /** AK/SK credentials that sign every request. */
   readonly credentials: AkSkCredentials;
-  /** Time limit of one request in milliseconds; 30,000 unless set. */
+  /** Time limit of one attempt in milliseconds, body included; 20,000 unless set. The deadline's remaining time lowers it. */
   readonly timeoutMs?: number;
-  /** Clock that dates signatures; the system clock unless set. */
+  /** Retries after the first attempt, from 0 to 100; 5 unless set. */
+  readonly maxRetries?: number;
+  /** Time limit of one lookup in milliseconds, every attempt and wait included; 60,000 unless set. */
+  readonly deadlineMs?: number;
+  /** First backoff step in milliseconds; 1,000 unless set. Step n waits up to `baseDelayMs * 2^(n-1)`. */
+  readonly baseDelayMs?: number;
+  /** Cap of one backoff step in milliseconds; 20,000 unless set. */
+  readonly maxDelayMs?: number;
+  /** Clock that dates signatures and reads `Retry-After` dates; the system clock unless set. */
   readonly now?: () => Date;
+  /** Monotonic clock in milliseconds that the deadline is measured on; `performance.now` unless set. */
+  readonly monotonicNow?: () => number;
+  /** Waits between attempts; a timer unless set. Tests pass one that advances a fake clock. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Random number in [0, 1) for backoff jitter; `Math.random` unless set. */
+  readonly random?: () => number;
+  /** Receives one line per attempt, without header values or metadata values; nothing is logged unless set. */
+  readonly logger?: EcsClientLogger;
   /** `User-Agent` header value. */
   readonly userAgent?: string;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-const MAX_RESPONSE_BYTES = 1024 * 1024;
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+/** Result of one attempt after its response has been read. */
+type AttemptResult<T> =
+  | { readonly ok: true; readonly value: T; readonly status: number }
+  | { readonly ok: false; readonly error: EcsRequestError; readonly retryable: boolean; readonly retryAfterMs?: number; readonly status?: number };
 
-/** Client of the ECS metadata API for one endpoint and one set of credentials. */
+/** Settings of the retry loop with defaults filled in. */
+interface RetrySettings {
+  readonly maxRetries: number;
+  readonly deadlineMs: number;
+  readonly timeoutMs: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/**
+ * Client of the ECS metadata API for one endpoint and one set of credentials. Each read is a signed
+ * `GET`, retried on throttling, transient server errors and lost connections, within a deadline.
+ */
 export class EcsClient {
   private readonly options: EcsClientOptions;
+  private readonly retry: RetrySettings;
 
+  /** @throws {@link InvalidInputError} for a retry or time setting out of range. */
   constructor(options: EcsClientOptions) {
     this.options = options;
+    this.retry = {
+      maxRetries: readWholeNumber("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES, 0, MAX_MAX_RETRIES),
+      deadlineMs: readWholeNumber("deadlineMs", options.deadlineMs, DEFAULT_DEADLINE_MS, 1, Number.MAX_SAFE_INTEGER),
+      timeoutMs: readWholeNumber("timeoutMs", options.timeoutMs, DEFAULT_ATTEMPT_TIMEOUT_MS, 1, Number.MAX_SAFE_INTEGER),
+      baseDelayMs: readWholeNumber("baseDelayMs", options.baseDelayMs, DEFAULT_BASE_DELAY_MS, 0, Number.MAX_SAFE_INTEGER),
+      maxDelayMs: readWholeNumber("maxDelayMs", options.maxDelayMs, DEFAULT_MAX_DELAY_MS, 0, Number.MAX_SAFE_INTEGER),
+    };
   }
 
   /**
    * Sends `GET /{version}/{project_id}/servers/{server_id}/metadata/{key}` and returns the value.
    * Raises an {@link EcsApiError} subclass for an error status, an {@link InvalidResponseError} for a
-   * malformed `200`, and a {@link NetworkError} when no response arrives. Nothing is retried.
+   * body that does not hold exactly the key's string value, and a {@link NetworkError} when no
+   * response arrives; each records the attempts made in `attempts`.
    */
-  async getMetadataKey(target: MetadataKeyTarget): Promise<string> {
+  getMetadataKey(target: MetadataKeyTarget): Promise<string> {
     const url = buildMetadataKeyUrl(this.options.endpoint, target);
-    const request: FailedRequest = { method: "GET", path: url.pathname, endpoint: url.origin };
+    return this.getWithRetries(url, target, (response, context) => readMetadataKeyResponse(response, { ...context, target }));
+  }
 
+  /**
+   * Sends `GET /{version}/{project_id}/servers/{server_id}/metadata` and returns every pair, with the
+   * same retries and errors as {@link EcsClient.getMetadataKey}. The result has no prototype, so a key
+   * such as `__proto__` is an ordinary key.
+   */
+  getAllMetadata(target: ServerTarget): Promise<Record<string, string>> {
+    const url = buildMetadataUrl(this.options.endpoint, target);
+    return this.getWithRetries(url, target, readAllMetadataResponse);
+  }
+
+  private async getWithRetries<T>(url: URL, target: ServerTarget, read: (response: RawResponse, context: LookupContext) => T): Promise<T> {
+    const request: FailedRequest = { method: "GET", path: url.pathname, endpoint: url.origin };
+    const context: LookupContext = { request, target, accessKey: this.options.credentials.accessKey };
+    const monotonicNow = this.options.monotonicNow ?? (() => performance.now());
+    const sleep = this.options.sleep ?? ((ms: number) => sleepFor(ms));
+    const { maxRetries, deadlineMs } = this.retry;
+    const maxAttempts = maxRetries + 1;
+    const deadlineAt = monotonicNow() + deadlineMs;
+
+    for (let attempt = 1; ; attempt++) {
+      const remainingMs = Math.floor(deadlineAt - monotonicNow());
+      const attemptStartedAt = monotonicNow();
+      const result = await this.attemptOnce(url, request, context, Math.max(1, Math.min(this.retry.timeoutMs, remainingMs)), read);
+      const elapsedMs = Math.round(monotonicNow() - attemptStartedAt);
+      const summary = `${request.method} ${request.endpoint}${request.path} attempt ${attempt} of ${maxAttempts}: ${describeResult(result)} after ${elapsedMs} ms`;
+
+      if (result.ok) {
+        this.log(summary);
+        return result.value;
+      }
+
+      const error = result.error;
+      if (!result.retryable) {
+        this.log(`${summary}; not retried`);
+        error.recordAttempts(attempt, attempt > 1 ? `Gave up after ${attempt} attempts, because this failure is not retried.` : undefined);
+        throw error;
+      }
+      if (attempt >= maxAttempts) {
+        this.log(`${summary}; no retries left`);
+        error.recordAttempts(attempt, `Gave up after ${attempt} attempts, the limit that maxRetries ${maxRetries} sets; the failure above is the last attempt's.`);
+        throw error;
+      }
+
+      const delayMs = result.retryAfterMs ?? computeBackoffDelay(attempt, this.retry.baseDelayMs, this.retry.maxDelayMs, this.options.random ?? Math.random);
+      const leftMs = Math.floor(deadlineAt - monotonicNow());
+      if (delayMs >= leftMs) {
+        this.log(`${summary}; no retry, because waiting ${delayMs} ms would pass the deadline`);
+        error.recordAttempts(attempt, describeDeadlineStop(attempt, delayMs, leftMs, deadlineMs, result.retryAfterMs !== undefined));
+        throw error;
+      }
+
+      this.log(`${summary}; retrying in ${delayMs} ms${result.retryAfterMs !== undefined ? " (Retry-After)" : ""}`);
+      await sleep(delayMs);
+    }
+  }
+
+  private async attemptOnce<T>(
+    url: URL,
+    request: FailedRequest,
+    context: LookupContext,
+    timeoutMs: number,
+    read: (response: RawResponse, context: LookupContext) => T,
+  ): Promise<AttemptResult<T>> {
     const now = this.options.now ?? (() => new Date());
-    const headers = signRequest(
-      { method: "GET", url, headers: { Accept: "application/json" } },
-      this.options.credentials,
-      { now: now() },
-    );
+    const headers = signRequest({ method: "GET", url, headers: { Accept: "application/json" } }, this.options.credentials, { now: now() });
     if (this.options.userAgent) {
       headers["User-Agent"] = this.options.userAgent;
     }
 
-    const response = await this.send(url, headers, request);
-    return readMetadataKeyResponse(response, { request, target, accessKey: this.options.credentials.accessKey });
+    const outcome = await sendGet({ url, headers, timeoutMs });
+    return this.classify(outcome, request, context, now, read);
   }
 
-  private async send(url: URL, headers: Record<string, string>, request: FailedRequest) {
-    const agent = getKeepAliveAgent(url.origin);
+  private classify<T>(
+    outcome: AttemptOutcome,
+    request: FailedRequest,
+    context: LookupContext,
+    now: () => Date,
+    read: (response: RawResponse, context: LookupContext) => T,
+  ): AttemptResult<T> {
+    if (outcome.kind === "noResponse") {
+      const error = new NetworkError(request, outcome.code, outcome.detail);
+      return { ok: false, error, retryable: isRetryableNetworkCode(outcome.code) };
+    }
+    if (outcome.kind === "badBody") {
+      const error = new InvalidResponseError(request, outcome.status, outcome.requestId, outcome.problem);
+      return { ok: false, error, retryable: outcome.transient, status: outcome.status };
+    }
+
+    const response = outcome.response;
     try {
-      const response = await axios.request<string>({
-        method: "GET",
-        url: url.href,
-        headers,
-        timeout: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        responseType: "text",
-        transformResponse: [(data: string) => data],
-        validateStatus: () => true,
-        maxRedirects: 0,
-        maxContentLength: MAX_RESPONSE_BYTES,
-        httpAgent: agent,
-        httpsAgent: agent,
-        // NOTE: proxy settings from the environment apply to non-loopback endpoints through axios's own rules.
-        proxy: LOOPBACK_HOSTS.has(url.hostname) ? false : undefined,
-      });
-      return {
-        status: response.status,
-        headers: normalizeHeaders(response.headers as Record<string, unknown>),
-        body: typeof response.data === "string" ? response.data : String(response.data ?? ""),
-      };
+      return { ok: true, value: read(response, context), status: response.status };
     } catch (error) {
-      throw toNetworkError(error, request);
+      if (!(error instanceof EcsRequestError)) {
+        throw error;
+      }
+      const retryable = isRetryableStatus(response.status);
+      const retryAfterMs =
+        response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers["retry-after"], response.headers["date"], now()) : undefined;
+      return { ok: false, error, retryable, retryAfterMs, status: response.status };
     }
   }
+
+  private log(message: string): void {
+    this.options.logger?.debug(message);
+  }
 }
 
-function normalizeHeaders(headers: Record<string, unknown>): Record<string, string | undefined> {
-  const result: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    result[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value == null ? undefined : String(value);
+/** Describes an attempt for the debug log: the status and error class, never a body or a value. */
+function describeResult(result: AttemptResult<unknown>): string {
+  if (result.ok) {
+    return `status ${result.status}`;
   }
-  return result;
+  const error = result.error;
+  const requestId = error.requestId ? `, request id ${error.requestId}` : "";
+  if (error instanceof NetworkError) {
+    return `no response (${error.code ?? "error"}, ${error.name})`;
+  }
+  return `status ${result.status ?? "none"} (${error.name}${requestId})`;
 }
 
-function toNetworkError(error: unknown, request: FailedRequest): NetworkError {
-  if (error instanceof AxiosError) {
-    const code = error.code;
-    const detail = code === "ECONNABORTED" || code === "ETIMEDOUT" ? `timed out (${error.message})` : `${code ?? "error"}: ${error.message}`;
-    return new NetworkError(request, code, detail);
+function describeDeadlineStop(attempt: number, delayMs: number, leftMs: number, deadlineMs: number, fromRetryAfter: boolean): string {
+  const attempts = attempt === 1 ? "1 attempt" : `${attempt} attempts`;
+  const wait = fromRetryAfter ? `the response asked to retry after ${formatSeconds(delayMs)} (Retry-After)` : `the next backoff is ${formatSeconds(delayMs)}`;
+  return (
+    `Gave up after ${attempts}, because ${wait} and only ${formatSeconds(Math.max(0, leftMs))} of the lookup's ` +
+    `${formatSeconds(deadlineMs)} deadline remain; raise huaweicloud:lookupTimeout to wait longer.`
+  );
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+function readWholeNumber(name: string, value: number | undefined, defaultValue: number, min: number, max: number): number {
+  if (value === undefined) {
+    return defaultValue;
   }
-  return new NetworkError(request, undefined, error instanceof Error ? error.message : String(error));
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidInputError(name, `EcsClient option ${name} must be a whole number from ${min} to ${max}, got ${String(value)}.`);
+  }
+  return value;
 }

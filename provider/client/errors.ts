@@ -28,23 +28,52 @@ export interface ErrorResponse {
   readonly requestId?: string;
 }
 
-/** Error response from the ECS API, with the request and the response facts support needs. */
-export class EcsApiError extends EcsMetadataError {
+/**
+ * Failure of a request that was sent: an error status, an invalid response or no response at all.
+ * It names the method, the endpoint, the path with the key and the number of attempts made.
+ */
+export class EcsRequestError extends EcsMetadataError {
   readonly method: string;
   readonly path: string;
   readonly endpoint: string;
-  readonly status: number;
-  readonly errorCode?: string;
+  /** Request id of the last attempt's response, when it had one. */
   readonly requestId?: string;
+  private attemptCount = 1;
 
-  constructor(request: FailedRequest, response: ErrorResponse, hint: string) {
-    super(`${describeFailure(request, response)}. ${hint}`);
+  constructor(request: FailedRequest, requestId: string | undefined, message: string) {
+    super(message);
     this.method = request.method;
     this.path = request.path;
     this.endpoint = request.endpoint;
+    this.requestId = requestId;
+  }
+
+  /** Number of requests sent before the lookup gave up; this error describes the last one. */
+  get attempts(): number {
+    return this.attemptCount;
+  }
+
+  /**
+   * Records how many attempts were made and, when given, appends why the client stopped retrying.
+   * The client calls it once, before it throws the error.
+   */
+  recordAttempts(attempts: number, stopReason?: string): void {
+    this.attemptCount = attempts;
+    if (stopReason !== undefined) {
+      this.message += ` ${stopReason}`;
+    }
+  }
+}
+
+/** Error response from the ECS API, with the request and the response facts support needs. */
+export class EcsApiError extends EcsRequestError {
+  readonly status: number;
+  readonly errorCode?: string;
+
+  constructor(request: FailedRequest, response: ErrorResponse, hint: string) {
+    super(request, response.requestId, `${describeFailure(request, response)}. ${hint}`);
     this.status = response.status;
     this.errorCode = response.errorCode;
-    this.requestId = response.requestId;
   }
 }
 
@@ -57,47 +86,52 @@ export class KeyNotFoundError extends NotFoundError {}
 /** 404 because no server with the given id exists in the project. */
 export class ServerNotFoundError extends NotFoundError {}
 
-/** 401: the credentials were not accepted. */
+/** 401: the credentials were not accepted. Never retried. */
 export class UnauthorizedError extends EcsApiError {}
 
-/** 403: the credentials are valid but may not read this server's metadata. */
+/** 403: the credentials are valid but may not read this server's metadata. Never retried. */
 export class ForbiddenError extends EcsApiError {}
 
-/** 429: the API gateway throttled the request. */
+/** 429: the API gateway throttled the request, and the retries allowed did not get through. */
 export class ThrottledError extends EcsApiError {}
 
-/** 5xx: the service failed to handle the request. */
+/** 5xx: the service failed to handle the request, and the retries allowed did not help. */
 export class ServiceError extends EcsApiError {}
 
-/** 200 whose body is not the documented `{"meta": {"<key>": "<value>"}}`. */
-export class InvalidResponseError extends EcsMetadataError {
+/**
+ * Response that cannot be trusted to hold the value: a `200` whose body is not the documented shape,
+ * is not UTF-8 JSON, has duplicate keys or is cut short, or a body larger than the client reads.
+ */
+export class InvalidResponseError extends EcsRequestError {
   readonly status: number;
-  readonly requestId?: string;
+  /** What is wrong with the body, without any metadata value. */
+  readonly problem: string;
 
   constructor(request: FailedRequest, status: number, requestId: string | undefined, problem: string) {
-    const requestIdText = requestId ? ` (request id ${requestId})` : "";
+    const requestIdText = requestId ? ` (request id ${requestId})` : " (no request id)";
     super(
+      request,
+      requestId,
       `${request.method} ${request.endpoint}${request.path} returned ${status} with an invalid body${requestIdText}: ${problem}. ` +
         "The lookup returns no value rather than a guessed one; if a proxy sits between you and the endpoint, check that it passes JSON responses through unchanged.",
     );
     this.status = status;
-    this.requestId = requestId;
+    this.problem = problem;
   }
 }
 
 /** The request did not get a response: refused, reset, timed out or failed in TLS. */
-export class NetworkError extends EcsMetadataError {
-  /** Node.js error code, such as `ECONNREFUSED`, when there is one. */
+export class NetworkError extends EcsRequestError {
+  /** Node.js error code, such as `ECONNREFUSED`, or `ETIMEDOUT` for a timeout, when there is one. */
   readonly code?: string;
 
-  constructor(request: FailedRequest, code: string | undefined, detail: string) {
-    super(
-      `${request.method} ${request.endpoint}${request.path} failed without a response: ${detail}. ` +
-        "Check that the endpoint is right and reachable from this machine.",
-    );
+  constructor(request: FailedRequest, code: string | undefined, detail: string, hint = NETWORK_HINT) {
+    super(request, undefined, `${request.method} ${request.endpoint}${request.path} failed without a response: ${detail}. ${hint}`);
     this.code = code;
   }
 }
+
+const NETWORK_HINT = "Check that the endpoint is right and reachable from this machine, and that no firewall or proxy drops the connection.";
 
 /** An input or setting is invalid; raised before any request is sent. */
 export class InvalidInputError extends EcsMetadataError {

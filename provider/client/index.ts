@@ -1,5 +1,35 @@
-export { EcsClient, type EcsClientOptions } from "./ecsClient";
+export { EcsClient, type EcsClientLogger, type EcsClientOptions } from "./ecsClient";
 export * from "./errors";
 export { destroyKeepAliveAgents, getKeepAliveAgent } from "./httpAgents";
-export { readErrorResponse, readMetadataKeyResponse, type LookupContext, type RawResponse } from "./responses";
-export { API_VERSIONS, buildMetadataKeyPath, buildMetadataKeyUrl, type ApiVersion, type MetadataKeyTarget } from "./urls";
+export { findDuplicateJsonKey } from "./jsonDuplicateKeys";
+export {
+  readAllMetadataResponse,
+  readErrorResponse,
+  readMetadataKeyResponse,
+  type LookupContext,
+  type MetadataKeyContext,
+  type RawResponse,
+} from "./responses";
+export {
+  computeBackoffDelay,
+  DEFAULT_ATTEMPT_TIMEOUT_MS,
+  DEFAULT_BASE_DELAY_MS,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_DELAY_MS,
+  DEFAULT_MAX_RETRIES,
+  isRetryableNetworkCode,
+  isRetryableStatus,
+  MAX_MAX_RETRIES,
+  parseRetryAfter,
+} from "./retryPolicy";
+export { MAX_RESPONSE_BYTES } from "./transport";
+export {
+  API_VERSIONS,
+  buildMetadataKeyPath,
+  buildMetadataKeyUrl,
+  buildMetadataPath,
+  buildMetadataUrl,
+  type ApiVersion,
+  type MetadataKeyTarget,
+  type ServerTarget,
+} from "./urls";

@@ -9,9 +9,9 @@ import {
   ThrottledError,
   UnauthorizedError,
 } from "./errors";
-import { LookupContext, RawResponse, readErrorResponse, readMetadataKeyResponse } from "./responses";
+import { MetadataKeyContext, RawResponse, readAllMetadataResponse, readErrorResponse, readMetadataKeyResponse } from "./responses";
 
-const context: LookupContext = {
+const context: MetadataKeyContext = {
   request: { method: "GET", path: "/v2.1/p/servers/s/metadata/role", endpoint: "https://ecs.example.test" },
   target: { apiVersion: "v2.1", projectId: "0123456789abcdef0123456789abcdef", serverId: "5b5c1e1e-1111-2222-3333-444455556666", key: "role" },
   accessKey: "HPUAEXAMPLEAK0000000",
@@ -122,5 +122,58 @@ describe("readErrorResponse", () => {
   it("describes a non-JSON body by type and size", () => {
     const facts = readErrorResponse({ status: 502, headers: { "content-type": "text/html" }, body: "<html></html>" });
     expect(facts.errorMessage).toBe("non-JSON body: text/html, 13 bytes");
+  });
+});
+
+describe("readMetadataKeyResponse body checks", () => {
+  it("rejects a byte order mark", () => {
+    expect(errorOf(response(200, '\ufeff{"meta": {"role": "web"}}')).message).toContain("byte order mark");
+  });
+
+  it("rejects a key named twice", () => {
+    expect(errorOf(response(200, '{"meta": {"role": "db", "role": "web"}}')).message).toContain('names the key "role" more than once');
+  });
+
+  it("rejects a body the transport marked as invalid UTF-8", () => {
+    expect(errorOf({ ...response(200, '{"meta": {"role": "w\ufffd"}}'), bodyProblem: "the body is not valid UTF-8" })).toBeInstanceOf(InvalidResponseError);
+  });
+
+  it("keeps the value out of the message of a wrong type", () => {
+    expect(errorOf(response(200, '{"meta": {"role": 123456789}}')).message).not.toContain("123456789");
+  });
+});
+
+describe("readAllMetadataResponse", () => {
+  const allContext = { request: context.request, target: { apiVersion: "v2.1" as const, projectId: context.target.projectId, serverId: context.target.serverId } };
+
+  function allErrorOf(raw: RawResponse): Error {
+    try {
+      readAllMetadataResponse(raw, allContext);
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error("expected readAllMetadataResponse to throw");
+  }
+
+  it("returns every pair", () => {
+    expect({ ...readAllMetadataResponse(response(200, '{"metadata": {"role": "web", "tier": "db"}}'), allContext) }).toEqual({ role: "web", tier: "db" });
+  });
+
+  it("keeps __proto__ as an ordinary key", () => {
+    const pairs = readAllMetadataResponse(response(200, '{"metadata": {"__proto__": "x"}}'), allContext);
+    expect(Object.keys(pairs)).toEqual(["__proto__"]);
+  });
+
+  it.each([
+    ["a meta body", '{"meta": {"role": "web"}}'],
+    ["a number value", '{"metadata": {"role": 1}}'],
+    ["a duplicate key", '{"metadata": {"role": "a", "role": "b"}}'],
+    ["an array", '{"metadata": []}'],
+  ])("rejects %s", (_case, body) => {
+    expect(allErrorOf(response(200, body))).toBeInstanceOf(InvalidResponseError);
+  });
+
+  it("maps a 404 of a missing server", () => {
+    expect(allErrorOf(response(404, '{"itemNotFound": {"message": "Instance x could not be found.", "code": 404}}'))).toBeInstanceOf(ServerNotFoundError);
   });
 });

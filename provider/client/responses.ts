@@ -11,21 +11,32 @@ import {
   ThrottledError,
   UnauthorizedError,
 } from "./errors";
-import { MetadataKeyTarget } from "./urls";
+import { findDuplicateJsonKey } from "./jsonDuplicateKeys";
+import { MetadataKeyTarget, ServerTarget } from "./urls";
 
 /** HTTP response as received, with the body as text. */
 export interface RawResponse {
   readonly status: number;
+  /** Headers with lower-case names. */
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Body decoded as UTF-8; invalid bytes become U+FFFD, and {@link RawResponse.bodyProblem} names the problem. */
   readonly body: string;
+  /** Why the body bytes cannot be trusted as sent, such as invalid UTF-8; absent when they can. */
+  readonly bodyProblem?: string;
 }
 
 /** Facts about the lookup that error messages need besides the request. */
 export interface LookupContext {
   readonly request: FailedRequest;
-  readonly target: MetadataKeyTarget;
+  /** Server and, for a one-key lookup, the key. */
+  readonly target: MetadataKeyTarget | ServerTarget;
   /** Access key id of the credentials used; error messages name it, never the secret key. */
   readonly accessKey?: string;
+}
+
+/** Context of a one-key lookup. */
+export interface MetadataKeyContext extends LookupContext {
+  readonly target: MetadataKeyTarget;
 }
 
 const MAX_QUOTED_MESSAGE_LENGTH = 300;
@@ -35,36 +46,86 @@ const MAX_QUOTED_MESSAGE_LENGTH = 300;
  * `{"meta": {"<key>": "<string>"}}` with exactly the requested key yields a value; any other `200`
  * is an {@link InvalidResponseError} and any other status an {@link EcsApiError} subclass.
  */
-export function readMetadataKeyResponse(response: RawResponse, context: LookupContext): string {
+export function readMetadataKeyResponse(response: RawResponse, context: MetadataKeyContext): string {
+  const meta = readJsonMember(response, context, "meta");
+  const key = context.target.key;
+
+  const keys = Object.keys(meta);
+  if (keys.length !== 1) {
+    throw invalidBody(response, context, `"meta" holds ${keys.length} keys instead of exactly the requested key "${key}"`);
+  }
+  if (keys[0] !== key) {
+    throw invalidBody(response, context, `"meta" holds the key "${keys[0]}" instead of the requested key "${key}"`);
+  }
+  const value = meta[keys[0]];
+  if (typeof value !== "string") {
+    throw invalidBody(response, context, `the value of "${key}" is ${describeType(value)}, not a string`);
+  }
+  return value;
+}
+
+/**
+ * Reads every metadata pair of a server from a response. Only a `200` whose JSON body is
+ * `{"metadata": {...}}` with string values yields pairs; the result is an object without a prototype,
+ * so a key such as `__proto__` is an ordinary key.
+ */
+export function readAllMetadataResponse(response: RawResponse, context: LookupContext): Record<string, string> {
+  const metadata = readJsonMember(response, context, "metadata");
+
+  const pairs: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== "string") {
+      throw invalidBody(response, context, `the value of "${key}" in "metadata" is ${describeType(value)}, not a string`);
+    }
+    pairs[key] = value;
+  }
+  return pairs;
+}
+
+/**
+ * Checks a `200` body down to the object under `member` and returns that object. Rejects a body that
+ * is not valid UTF-8, starts with a byte order mark, is not JSON, names a member twice in one object
+ * (`JSON.parse` would keep only the last), or has no `member` object.
+ */
+function readJsonMember(response: RawResponse, context: LookupContext, member: "meta" | "metadata"): Record<string, unknown> {
   if (response.status !== 200) {
     throw toApiError(response, context);
   }
-
-  const requestId = response.headers["x-request-id"];
-  const fail = (problem: string) => new InvalidResponseError(context.request, response.status, requestId, problem);
+  if (response.bodyProblem !== undefined) {
+    throw invalidBody(response, context, response.bodyProblem);
+  }
+  if (response.body.charCodeAt(0) === 0xfeff) {
+    throw invalidBody(response, context, "the body starts with a byte order mark, which JSON over HTTP must not have");
+  }
 
   let body: unknown;
   try {
     body = JSON.parse(response.body);
   } catch {
-    throw fail(`the body is not JSON (${describeBody(response)})`);
+    throw invalidBody(response, context, `the body is not JSON (${describeBody(response)})`);
   }
 
-  if (!isPlainObject(body) || !isPlainObject(body.meta)) {
-    throw fail('the body has no "meta" object');
+  const duplicate = findDuplicateJsonKey(response.body);
+  if (duplicate !== undefined) {
+    const where = duplicate.path === "" ? "the top-level object" : `"${duplicate.path}"`;
+    throw invalidBody(response, context, `${where} names the key "${duplicate.key}" more than once, so its value is ambiguous`);
   }
-  const keys = Object.keys(body.meta);
-  if (keys.length !== 1) {
-    throw fail(`"meta" holds ${keys.length} keys instead of exactly the requested key "${context.target.key}"`);
+
+  if (!isPlainObject(body) || !isPlainObject(body[member])) {
+    throw invalidBody(response, context, `the body has no "${member}" object`);
   }
-  if (keys[0] !== context.target.key) {
-    throw fail(`"meta" holds the key "${keys[0]}" instead of the requested key "${context.target.key}"`);
+  return body[member];
+}
+
+function invalidBody(response: RawResponse, context: LookupContext, problem: string): InvalidResponseError {
+  return new InvalidResponseError(context.request, response.status, response.headers["x-request-id"], problem);
+}
+
+function describeType(value: unknown): string {
+  if (value === null) {
+    return "null";
   }
-  const value = body.meta[keys[0]];
-  if (typeof value !== "string") {
-    throw fail(`the value of "${context.target.key}" is ${value === null ? "null" : typeof value}, not a string`);
-  }
-  return value;
+  return Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** Reads the error code, message and request id from any of the three error body shapes the API uses. */
@@ -112,7 +173,8 @@ function readErrorFields(body: unknown): { errorCode?: string; errorMessage?: st
 
 function toApiError(response: RawResponse, context: LookupContext): EcsApiError {
   const facts = readErrorResponse(response);
-  const { serverId, key, projectId } = context.target;
+  const { serverId, projectId } = context.target;
+  const key = "key" in context.target ? context.target.key : undefined;
   const accessKeyText = context.accessKey ? `access key id ${context.accessKey}` : "the configured credentials";
 
   switch (true) {
@@ -122,17 +184,23 @@ function toApiError(response: RawResponse, context: LookupContext): EcsApiError 
         facts,
         `Server ${serverId} was not found in project ${projectId}. Check the server id, the project id and the region.`,
       );
-    case facts.status === 404 && isKeyNotFound(facts):
+    case facts.status === 404 && key !== undefined && isKeyNotFound(facts):
       return new KeyNotFoundError(
         context.request,
         facts,
         `Server ${serverId} has no metadata key "${key}". Check the key's spelling and letter case, or set the key on the server.`,
       );
-    case facts.status === 404:
+    case facts.status === 404 && key !== undefined:
       return new NotFoundError(
         context.request,
         facts,
         `Either server ${serverId} or its metadata key "${key}" was not found. Check the server id, the key, the project id and the endpoint.`,
+      );
+    case facts.status === 404:
+      return new NotFoundError(
+        context.request,
+        facts,
+        `The metadata of server ${serverId} was not found. Check the server id, the project id and that the endpoint serves the ECS API.`,
       );
     case facts.status === 401:
       return new UnauthorizedError(
@@ -148,9 +216,17 @@ function toApiError(response: RawResponse, context: LookupContext): EcsApiError 
         `${capitalize(accessKeyText)} may not read the metadata of server ${serverId}. Grant it ECS read permission in project ${projectId}.`,
       );
     case facts.status === 429:
-      return new ThrottledError(context.request, facts, "The API gateway throttled the request. Lower the request rate and try again.");
+      return new ThrottledError(
+        context.request,
+        facts,
+        "The API gateway throttled the request. Lower the request rate (fewer parallel lookups), or raise huaweicloud:maxRetries or huaweicloud:lookupTimeout.",
+      );
     case facts.status >= 500:
-      return new ServiceError(context.request, facts, "The service failed to handle the request. Try again later; give support the request id if it persists.");
+      return new ServiceError(
+        context.request,
+        facts,
+        "The service or a gateway in front of it failed to handle the request. Try again later; give support the request id if it persists.",
+      );
     default:
       return new EcsApiError(context.request, facts, "Check the request values named above.");
   }

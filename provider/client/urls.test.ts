@@ -1,5 +1,5 @@
 import { InvalidInputError } from "./errors";
-import { buildMetadataKeyPath, buildMetadataKeyUrl, MetadataKeyTarget } from "./urls";
+import { buildMetadataKeyPath, buildMetadataKeyUrl, buildMetadataUrl, MetadataKeyTarget } from "./urls";
 
 const target: MetadataKeyTarget = {
   apiVersion: "v2.1",
@@ -47,5 +47,35 @@ describe("buildMetadataKeyUrl", () => {
   it("accepts a key of three dots", () => {
     const url = buildMetadataKeyUrl("https://ecs.cn-north-4.myhuaweicloud.com", { ...target, key: "..." });
     expect(url.pathname.endsWith("/metadata/...")).toBe(true);
+  });
+});
+
+describe("path guard", () => {
+  it.each([
+    ["serverId", { ...target, serverId: ".." }],
+    ["projectId", { ...target, projectId: "." }],
+    ["key", { ...target, key: "" }],
+    ["key", { ...target, key: "\ud800" }],
+  ])("rejects a bad %s before a request", (property, bad) => {
+    let error: unknown;
+    try {
+      buildMetadataKeyUrl("https://ecs.example.test", bad);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).property).toBe(property);
+  });
+});
+
+describe("buildMetadataUrl", () => {
+  it("builds the path of all pairs", () => {
+    expect(buildMetadataUrl("https://ecs.example.test", target).pathname).toBe(
+      "/v2.1/0123456789abcdef0123456789abcdef/servers/5b5c1e1e-1111-2222-3333-444455556666/metadata",
+    );
+  });
+
+  it("rejects a dot-segment server id", () => {
+    expect(() => buildMetadataUrl("https://ecs.example.test", { ...target, serverId: ".." })).toThrow(InvalidInputError);
   });
 });

@@ -1,8 +1,17 @@
 /** Settings this package reads from stack config and the environment. */
-export type SettingName = "accessKey" | "secretKey" | "securityToken" | "region" | "projectId" | "endpoints";
+export type SettingName = "accessKey" | "secretKey" | "securityToken" | "region" | "projectId" | "endpoints" | "maxRetries" | "lookupTimeout";
 
 /** Every {@link SettingName}, in the order error messages list them. */
-export const SETTING_NAMES: readonly SettingName[] = ["accessKey", "secretKey", "securityToken", "region", "projectId", "endpoints"];
+export const SETTING_NAMES: readonly SettingName[] = [
+  "accessKey",
+  "secretKey",
+  "securityToken",
+  "region",
+  "projectId",
+  "endpoints",
+  "maxRetries",
+  "lookupTimeout",
+];
 
 /** Place settings are read from, such as stack config or environment variables. */
 export interface SettingsSource {
@@ -24,6 +33,8 @@ const ENVIRONMENT_NAMES: Readonly<Record<SettingName, readonly string[]>> = {
   region: ["HW_REGION_NAME"],
   projectId: ["HW_PROJECT_ID"],
   endpoints: [],
+  maxRetries: ["HW_MAX_RETRIES"],
+  lookupTimeout: ["HW_LOOKUP_TIMEOUT"],
 };
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 
+import { readFaultRules, type FaultRule } from "./faultRules";
 import { describeJsonSyntaxError } from "./jsonSyntaxError";
 import {
   MAX_METADATA_ITEMS,
@@ -48,6 +49,8 @@ export interface SimulatorData {
   readonly credentials: readonly SimulatorCredential[];
   /** Projects that the simulator serves. */
   readonly projects: readonly SimulatorProject[];
+  /** Fault rules active from the start; none when absent. */
+  readonly faults?: readonly FaultRule[];
 }
 
 /** Error raised for a data file that cannot be read, is not JSON, or fails validation. */
@@ -110,7 +113,7 @@ export function parseSimulatorData(json: string | object, sourceName: string): S
 type Problems = string[];
 
 function readData(document: unknown, problems: Problems): SimulatorData | undefined {
-  const root = readObject(document, "", ["credentials", "projects"], problems);
+  const root = readObject(document, "", ["credentials", "projects", "faults"], problems);
   if (root === undefined) {
     return undefined;
   }
@@ -145,12 +148,15 @@ function readData(document: unknown, problems: Problems): SimulatorData | undefi
   });
   reportDuplicates(serverIds, (index) => serverPaths[index], "server id", problems);
 
+  const faults = root.faults === undefined ? undefined : readFaultRules(root.faults, "faults", problems);
+
   if (problems.length > 0) {
     return undefined;
   }
   return {
     credentials: credentials as SimulatorCredential[],
     projects: projects as SimulatorProject[],
+    ...(faults === undefined ? {} : { faults }),
   };
 }
 

@@ -4,6 +4,8 @@ export interface SimulatorResponse {
   readonly status: number;
   /** Value to send as JSON; absent for a response without a body, such as 204. */
   readonly body?: unknown;
+  /** Body text sent as is in place of `body`, for scripted fault responses such as an HTML page. */
+  readonly rawBody?: string;
   /** Extra response headers, such as `Allow` on a 405. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Error message for the request log; set on every error response. */

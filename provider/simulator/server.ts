@@ -4,7 +4,10 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 
-import type { SimulatorData } from "./dataFile";
+import { ADMIN_PATH_PREFIX, handleAdminRequest, type AdminResponse } from "./adminRoutes";
+import { SimulatorDataError, type SimulatorData } from "./dataFile";
+import { FaultInjector, type ChosenFault, type FaultRuleState } from "./faultInjector";
+import { readFaultRules, type FaultRule } from "./faultRules";
 import { MetadataStore } from "./metadataStore";
 import { ALLOWED_METHODS, handleMetadataRequest, matchMetadataRoute } from "./metadataRoutes";
 import type { ServerStatus } from "./metadataRules";
@@ -31,6 +34,8 @@ export interface SimulatorOptions {
   readonly now?: () => Date;
   /** Receives one line per request and one per internal error; nothing is logged unless set. */
   readonly log?: (line: string) => void;
+  /** Random number in [0, 1) for the draws of fault rules with a `probability`; `Math.random` unless set. */
+  readonly random?: () => number;
 }
 
 /** Entry of {@link RunningSimulator.requests}. It contains no secret key, signature or token. */
@@ -39,12 +44,14 @@ export interface RecordedRequest {
   readonly method: string;
   /** Path as received on the request line, still percent-encoded and without the query. */
   readonly path: string;
-  /** Status code of the response. */
+  /** Status code of the response; 0 when a `reset` fault closed the connection without one. */
   readonly status: number;
   /** Access key id named in `Authorization`, whether or not authentication succeeded; absent when none could be read. */
   readonly accessKey?: string;
-  /** Value of the `X-Request-Id` response header. */
+  /** Value of the `X-Request-Id` response header; also set when a fault sent no response. */
   readonly requestId: string;
+  /** Fault applied, as `<rule name>: <action>`, such as `fault 0: reset`; absent when none was. */
+  readonly fault?: string;
 }
 
 /** Simulator listening on a local port, returned by {@link startSimulator}. */
@@ -83,6 +90,16 @@ export interface RunningSimulator {
    * @throws Error when the project or server is not in the data.
    */
   setServerStatus(projectId: string, serverId: string, status: ServerStatus): void;
+  /**
+   * Adds fault rules after the existing ones; the README's "Fault injection" section describes them.
+   *
+   * @throws {@link SimulatorDataError} listing every problem when a rule is invalid; then no rule is added.
+   */
+  addFaults(rules: readonly FaultRule[]): void;
+  /** Removes every fault rule, including those from the data file. */
+  clearFaults(): void;
+  /** Returns a copy of every fault rule with how far it has got. */
+  listFaults(): FaultRuleState[];
   /** Stops accepting connections, lets requests in progress finish, and resolves once the server is closed. */
   close(): Promise<void>;
 }
@@ -107,9 +124,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   validateOptionNumber("latencyMs", latencyMs, Number.MAX_SAFE_INTEGER);
 
   const store = new MetadataStore(structuredClone(options.data));
+  const faults = new FaultInjector(options.random ?? Math.random);
+  faults.add(options.data.faults ?? []);
   const requests: RecordedRequest[] = [];
   const context: RequestContext = {
     store,
+    faults,
     latencyMs,
     now: options.now ?? (() => new Date()),
     log: options.log ?? (() => undefined),
@@ -144,6 +164,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     setServerStatus: (projectId, serverId, status) => {
       store.getServer(projectId, serverId).status = status;
     },
+    addFaults: (rules) => {
+      const problems: string[] = [];
+      const valid = readFaultRules(rules, "faults", problems);
+      if (valid === undefined) {
+        throw new SimulatorDataError("addFaults", problems);
+      }
+      faults.add(valid);
+    },
+    clearFaults: () => faults.clear(),
+    listFaults: () => faults.list(),
     close: () => {
       closed ??= closeServer(server, context);
       return closed;
@@ -153,6 +183,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 
 interface RequestContext {
   readonly store: MetadataStore;
+  readonly faults: FaultInjector;
   readonly latencyMs: number;
   readonly now: () => Date;
   readonly log: (line: string) => void;
@@ -176,29 +207,122 @@ async function serveRequest(context: RequestContext, request: IncomingMessage, r
   const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
   const rawQuery = queryStart === -1 ? "" : target.slice(queryStart + 1);
 
+  const body = await readBody(request).catch((error: unknown) => {
+    context.log(`${method} ${rawPath} failed to read the request body, request_id=${requestId}: ${String(error)}`);
+    return new Uint8Array();
+  });
+
+  if (rawPath.startsWith(ADMIN_PATH_PREFIX)) {
+    const admin = handleAdminRequest(context.faults, method, rawPath, body ?? new Uint8Array(), request.socket.remoteAddress);
+    sendAdminResponse(response, admin);
+    context.log(`${method} ${rawPath} ${admin.status} (admin call)`);
+    return;
+  }
+
+  const match = matchMetadataRoute(rawPath);
+  const fault = context.faults.choose({ method, route: match.outcome === "matched" ? match.route : undefined });
+  const faultDelayMs = fault?.step.delayMs ?? 0;
+  if (faultDelayMs > 0) {
+    // An unreferenced timer, so a delay still running when the caller is done does not keep the process alive.
+    await delay(faultDelayMs, undefined, { ref: false });
+  }
+
+  if (fault?.step.action === "reset") {
+    request.socket.destroy();
+    finishRecord(context, { method, rawPath, status: 0, requestId, fault, startedAt, errorMessage: "connection reset by a fault" });
+    return;
+  }
+
   let outcome: Outcome;
-  try {
-    const body = await readBody(request);
-    outcome =
-      body === undefined
-        ? { response: novaError(413, `Request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`) }
-        : respond(context, { method, rawPath, rawQuery, headers: request.headers, body }, requestId);
-  } catch (error) {
-    context.log(`${method} ${rawPath} failed, request_id=${requestId}: ${(error as Error).stack ?? String(error)}`);
-    outcome = { response: novaError(500, `Internal simulator error; see the simulator log for request id ${requestId}.`) };
+  if (fault?.step.action === "respond") {
+    outcome = { response: scriptedResponse(fault) };
+  } else {
+    try {
+      outcome =
+        body === undefined
+          ? { response: novaError(413, `Request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`) }
+          : respond(context, { method, rawPath, rawQuery, headers: request.headers, body }, requestId);
+    } catch (error) {
+      context.log(`${method} ${rawPath} failed, request_id=${requestId}: ${(error as Error).stack ?? String(error)}`);
+      outcome = { response: novaError(500, `Internal simulator error; see the simulator log for request id ${requestId}.`) };
+    }
   }
 
   if (context.latencyMs > 0) {
     await delay(context.latencyMs);
   }
-  sendResponse(response, outcome.response, requestId, context.closing);
+  const truncateAt = fault?.step.action === "truncate" ? (fault.step.bytes ?? -1) : undefined;
+  sendResponse(response, outcome.response, requestId, context.closing, truncateAt);
 
-  const status = outcome.response.status;
-  context.record({ method, path: rawPath, status, requestId, ...(outcome.accessKey === undefined ? {} : { accessKey: outcome.accessKey }) });
+  finishRecord(context, {
+    method,
+    rawPath,
+    status: outcome.response.status,
+    requestId,
+    fault,
+    startedAt,
+    accessKey: outcome.accessKey,
+    errorMessage: outcome.response.errorMessage,
+  });
+}
 
-  const elapsedMs = Math.round(performance.now() - startedAt);
-  const errorPart = outcome.response.errorMessage === undefined ? "" : ` error=${JSON.stringify(outcome.response.errorMessage)}`;
-  context.log(`${method} ${rawPath} ${status} request_id=${requestId} ${elapsedMs}ms${errorPart}`);
+/** Adds a request to the record and writes its log line. */
+function finishRecord(
+  context: RequestContext,
+  entry: {
+    method: string;
+    rawPath: string;
+    status: number;
+    requestId: string;
+    startedAt: number;
+    fault?: ChosenFault;
+    accessKey?: string;
+    errorMessage?: string;
+  },
+): void {
+  const faultText = entry.fault === undefined ? undefined : `${entry.fault.ruleName}: ${entry.fault.step.action}`;
+  context.record({
+    method: entry.method,
+    path: entry.rawPath,
+    status: entry.status,
+    requestId: entry.requestId,
+    ...(entry.accessKey === undefined ? {} : { accessKey: entry.accessKey }),
+    ...(faultText === undefined ? {} : { fault: faultText }),
+  });
+
+  const elapsedMs = Math.round(performance.now() - entry.startedAt);
+  const faultPart = faultText === undefined ? "" : ` fault=${JSON.stringify(faultText)}`;
+  const errorPart = entry.errorMessage === undefined ? "" : ` error=${JSON.stringify(entry.errorMessage)}`;
+  context.log(`${entry.method} ${entry.rawPath} ${entry.status} request_id=${entry.requestId} ${elapsedMs}ms${faultPart}${errorPart}`);
+}
+
+/** Builds the response of a `respond` fault step. */
+function scriptedResponse(fault: ChosenFault): SimulatorResponse {
+  const step = fault.step;
+  const status = step.status as number;
+  const errorMessage = status >= 400 ? `scripted ${status} from ${fault.ruleName}` : undefined;
+  const headers = step.headers ?? {};
+
+  if (typeof step.body === "string") {
+    const hasContentType = Object.keys(headers).some((name) => name.toLowerCase() === "content-type");
+    return { status, rawBody: step.body, headers: hasContentType ? headers : { ...headers, "Content-Type": "text/html; charset=utf-8" }, errorMessage };
+  }
+  return { status, body: step.body, headers, errorMessage };
+}
+
+function sendAdminResponse(response: ServerResponse, admin: AdminResponse): void {
+  response.statusCode = admin.status;
+  for (const [name, value] of Object.entries(admin.headers ?? {})) {
+    response.setHeader(name, value);
+  }
+  if (admin.body === undefined) {
+    response.end();
+    return;
+  }
+  const text = JSON.stringify(admin.body);
+  response.setHeader("Content-Type", "application/json");
+  response.setHeader("Content-Length", Buffer.byteLength(text));
+  response.end(text);
 }
 
 /** Routes, authenticates and serves one request whose body has been read. */
@@ -250,13 +374,20 @@ function readBody(request: IncomingMessage): Promise<Uint8Array | undefined> {
   });
 }
 
-function sendResponse(response: ServerResponse, result: SimulatorResponse, requestId: string, closeConnection: boolean): void {
+/**
+ * Sends a response. With `truncateAt`, the headers still declare the whole body's `Content-Length`,
+ * but only that many body bytes (half the body for -1) are sent before the connection is closed.
+ */
+function sendResponse(response: ServerResponse, result: SimulatorResponse, requestId: string, closeConnection: boolean, truncateAt?: number): void {
   if (response.destroyed) {
     return;
   }
 
   response.statusCode = result.status;
   response.setHeader("X-Request-Id", requestId);
+  if (result.rawBody === undefined && result.body !== undefined) {
+    response.setHeader("Content-Type", "application/json");
+  }
   for (const [name, value] of Object.entries(result.headers ?? {})) {
     response.setHeader(name, value);
   }
@@ -264,15 +395,20 @@ function sendResponse(response: ServerResponse, result: SimulatorResponse, reque
     response.setHeader("Connection", "close");
   }
 
-  if (result.body === undefined) {
+  if (result.body === undefined && result.rawBody === undefined) {
     response.end();
     return;
   }
 
-  const text = JSON.stringify(result.body);
-  response.setHeader("Content-Type", "application/json");
-  response.setHeader("Content-Length", Buffer.byteLength(text));
-  response.end(text);
+  const bytes = Buffer.from(result.rawBody ?? JSON.stringify(result.body), "utf8");
+  response.setHeader("Content-Length", bytes.length);
+  if (truncateAt === undefined) {
+    response.end(bytes);
+    return;
+  }
+
+  const sent = truncateAt < 0 ? Math.floor(bytes.length / 2) : Math.min(truncateAt, bytes.length);
+  response.write(bytes.subarray(0, sent), () => response.destroy());
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
