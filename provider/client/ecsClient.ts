@@ -52,6 +52,13 @@ export interface EcsClientOptions {
   readonly logger?: EcsClientLogger;
   /** `User-Agent` header value. */
   readonly userAgent?: string;
+  /** Runs each attempt when the endpoint's rate and concurrency limits allow it; attempts run at once unless set. */
+  readonly limiter?: RequestLimiter;
+}
+
+/** Gate that each attempt passes, such as a {@link RateLimiter} shared by every client of an endpoint. */
+export interface RequestLimiter {
+  schedule<T>(task: () => Promise<T>): Promise<T>;
 }
 
 /** Result of one attempt after its response has been read. */
@@ -109,6 +116,15 @@ export class EcsClient {
     return this.getWithRetries(url, target, readAllMetadataResponse);
   }
 
+  /** Same as {@link EcsClient.getAllMetadata}, with the request id of the response that was read. */
+  getAllMetadataWithRequestId(target: ServerTarget): Promise<{ metadata: Record<string, string>; requestId?: string }> {
+    const url = buildMetadataUrl(this.options.endpoint, target);
+    return this.getWithRetries(url, target, (response, context) => ({
+      metadata: readAllMetadataResponse(response, context),
+      requestId: response.headers["x-request-id"],
+    }));
+  }
+
   private async getWithRetries<T>(url: URL, target: ServerTarget, read: (response: RawResponse, context: LookupContext) => T): Promise<T> {
     const request: FailedRequest = { method: "GET", path: url.pathname, endpoint: url.origin };
     const context: LookupContext = { request, target, accessKey: this.options.credentials.accessKey };
@@ -119,9 +135,14 @@ export class EcsClient {
     const deadlineAt = monotonicNow() + deadlineMs;
 
     for (let attempt = 1; ; attempt++) {
-      const remainingMs = Math.floor(deadlineAt - monotonicNow());
-      const attemptStartedAt = monotonicNow();
-      const result = await this.attemptOnce(url, request, context, Math.max(1, Math.min(this.retry.timeoutMs, remainingMs)), read);
+      let attemptStartedAt = monotonicNow();
+      const runAttempt = () => {
+        // Time spent waiting for the limiter counts against the deadline, so the attempt's time limit is taken when it starts.
+        attemptStartedAt = monotonicNow();
+        const remainingMs = Math.floor(deadlineAt - attemptStartedAt);
+        return this.attemptOnce(url, request, context, Math.max(1, Math.min(this.retry.timeoutMs, remainingMs)), read);
+      };
+      const result = await (this.options.limiter ? this.options.limiter.schedule(runAttempt) : runAttempt());
       const elapsedMs = Math.round(monotonicNow() - attemptStartedAt);
       const summary = `${request.method} ${request.endpoint}${request.path} attempt ${attempt} of ${maxAttempts}: ${describeResult(result)} after ${elapsedMs} ms`;
 

@@ -33,3 +33,6 @@ export {
   type MetadataKeyTarget,
   type ServerTarget,
 } from "./urls";
+export { MetadataBatcher, type MetadataBatcherOptions, type MetadataReader } from "./metadataBatcher";
+export { RateLimiter, type RateLimiterOptions } from "./rateLimiter";
+export { lookupMetadataKey, resetSharedLookups, type SharedLookupSettings } from "./sharedLookups";

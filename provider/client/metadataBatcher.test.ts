@@ -1,5 +1,5 @@
-import { MetadataBatcher, MetadataReader, ServerTarget } from "./metadataBatcher";
-import { MetadataKeyTarget } from "./urls";
+import { MetadataBatcher, MetadataReader } from "./metadataBatcher";
+import { MetadataKeyTarget, ServerTarget } from "./urls";
 
 const SERVER: ServerTarget = { apiVersion: "v2.1", projectId: "0123456789abcdef0123456789abcdef", serverId: "5b5c1e1e-1111-2222-3333-444455556666" };
 const OTHER_SERVER: ServerTarget = { ...SERVER, serverId: "9d0e7f2a-4444-5555-6666-777788889999" };

@@ -1,7 +1,4 @@
-import { MetadataKeyTarget } from "./urls";
-
-/** Server whose metadata a request reads: a lookup target without the key. */
-export type ServerTarget = Omit<MetadataKeyTarget, "key">;
+import { MetadataKeyTarget, ServerTarget } from "./urls";
 
 /** Requests the batcher sends: the single-key `GET` and the all-keys `GET` of one server. */
 export interface MetadataReader {

@@ -1,3 +1,4 @@
 export * from "./resolveLookup";
 export * from "./sources";
 export * from "./validation";
+export * from "./throughputSettings";

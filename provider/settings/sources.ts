@@ -1,5 +1,16 @@
 /** Settings this package reads from stack config and the environment. */
-export type SettingName = "accessKey" | "secretKey" | "securityToken" | "region" | "projectId" | "endpoints" | "maxRetries" | "lookupTimeout";
+export type SettingName =
+  | "accessKey"
+  | "secretKey"
+  | "securityToken"
+  | "region"
+  | "projectId"
+  | "endpoints"
+  | "maxRetries"
+  | "lookupTimeout"
+  | "maxRequestsPerSecond"
+  | "maxConcurrentRequests"
+  | "coalesceLookups";
 
 /** Every {@link SettingName}, in the order error messages list them. */
 export const SETTING_NAMES: readonly SettingName[] = [
@@ -11,6 +22,9 @@ export const SETTING_NAMES: readonly SettingName[] = [
   "endpoints",
   "maxRetries",
   "lookupTimeout",
+  "maxRequestsPerSecond",
+  "maxConcurrentRequests",
+  "coalesceLookups",
 ];
 
 /** Place settings are read from, such as stack config or environment variables. */
@@ -35,6 +49,9 @@ const ENVIRONMENT_NAMES: Readonly<Record<SettingName, readonly string[]>> = {
   endpoints: [],
   maxRetries: ["HW_MAX_RETRIES"],
   lookupTimeout: ["HW_LOOKUP_TIMEOUT"],
+  maxRequestsPerSecond: ["HW_MAX_REQUESTS_PER_SECOND"],
+  maxConcurrentRequests: ["HW_MAX_CONCURRENT_REQUESTS"],
+  coalesceLookups: ["HW_COALESCE_LOOKUPS"],
 };
 
 /**
@@ -70,4 +87,15 @@ export function createEnvironmentSource(env: NodeJS.ProcessEnv): SettingsSource 
       return undefined;
     },
   };
+}
+
+/** Returns the value of a setting from the first source that has it, with the name it has there. */
+export function findSetting(sources: readonly SettingsSource[], setting: SettingName): { value: string; name: string } | undefined {
+  for (const source of sources) {
+    const value = source.get(setting);
+    if (value !== undefined) {
+      return { value, name: source.nameOf(setting) ?? setting };
+    }
+  }
+  return undefined;
 }

@@ -1,0 +1,128 @@
+import { createHash } from "node:crypto";
+
+import { AkSkCredentials } from "../signer";
+import { EcsClient, EcsClientLogger } from "./ecsClient";
+import { FailedRequest } from "./errors";
+import { MetadataBatcher, MetadataReader } from "./metadataBatcher";
+import { RateLimiter } from "./rateLimiter";
+import { readMetadataKeyResponse } from "./responses";
+import { buildMetadataKeyUrl, MetadataKeyTarget } from "./urls";
+
+/** Everything a lookup needs besides its target: endpoint, credentials, retries and throughput limits. */
+export interface SharedLookupSettings {
+  readonly endpoint: string;
+  readonly credentials: AkSkCredentials;
+  readonly maxRetries?: number;
+  readonly deadlineMs?: number;
+  readonly maxRequestsPerSecond: number;
+  readonly maxConcurrentRequests: number;
+  readonly coalesceLookups: boolean;
+  readonly userAgent?: string;
+  readonly logger?: EcsClientLogger;
+}
+
+// The rate limit window is a little longer than a second, so that jitter between a request's start
+// here and its arrival at the endpoint cannot put one request too many into any second there.
+const RATE_WINDOW_MS = 1050;
+
+const limitersByEndpoint = new Map<string, RateLimiter>();
+const readersByClient = new Map<string, { getMetadataKey(target: MetadataKeyTarget): Promise<string> }>();
+
+/**
+ * Looks up one metadata key through the clients this process shares: one rate limiter per
+ * endpoint, and per endpoint and credentials one client and, unless `coalesceLookups` is off, one
+ * {@link MetadataBatcher}. Nothing here is serialized; each process builds its own on first use.
+ */
+export function lookupMetadataKey(settings: SharedLookupSettings, target: MetadataKeyTarget): Promise<string> {
+  return readerFor(settings).getMetadataKey(target);
+}
+
+/** Forgets every shared client and limiter, for tests that change settings within one process. */
+export function resetSharedLookups(): void {
+  limitersByEndpoint.clear();
+  readersByClient.clear();
+}
+
+function readerFor(settings: SharedLookupSettings): { getMetadataKey(target: MetadataKeyTarget): Promise<string> } {
+  const clientKey = fingerprint([
+    settings.endpoint,
+    settings.credentials.accessKey,
+    settings.credentials.secretKey,
+    settings.credentials.securityToken ?? "",
+    String(settings.maxRetries),
+    String(settings.deadlineMs),
+    String(settings.maxRequestsPerSecond),
+    String(settings.maxConcurrentRequests),
+    String(settings.coalesceLookups),
+  ]);
+  let reader = readersByClient.get(clientKey);
+  if (!reader) {
+    const client = new EcsClient({
+      endpoint: settings.endpoint,
+      credentials: settings.credentials,
+      maxRetries: settings.maxRetries,
+      deadlineMs: settings.deadlineMs,
+      userAgent: settings.userAgent,
+      logger: settings.logger,
+      limiter: limiterFor(settings),
+    });
+    reader = settings.coalesceLookups ? new MetadataBatcher(batchingReaderOf(client, settings.endpoint)) : client;
+    readersByClient.set(clientKey, reader);
+  }
+  return reader;
+}
+
+function limiterFor(settings: SharedLookupSettings): RateLimiter {
+  const limiterKey = `${new URL(settings.endpoint).origin}\n${settings.maxRequestsPerSecond}\n${settings.maxConcurrentRequests}`;
+  let limiter = limitersByEndpoint.get(limiterKey);
+  if (!limiter) {
+    limiter = new RateLimiter({
+      maxRequestsPerWindow: settings.maxRequestsPerSecond,
+      windowMs: RATE_WINDOW_MS,
+      maxConcurrent: settings.maxConcurrentRequests,
+    });
+    limitersByEndpoint.set(limiterKey, limiter);
+  }
+  return limiter;
+}
+
+/** Adapts an {@link EcsClient} to the batcher, with single-key errors for keys missing from a map. */
+function batchingReaderOf(client: EcsClient, endpoint: string): MetadataReader {
+  return {
+    getMetadataKey: (target) => client.getMetadataKey(target),
+    getAllMetadata: (server) => client.getAllMetadataWithRequestId(server),
+    keyNotFoundError: (target, requestId) => keyNotFoundError(endpoint, target, requestId),
+    sharedRequestError: (error, target) => withKeyInMessage(error, target),
+  };
+}
+
+/**
+ * Builds the error a single-key `GET` raises for a missing key, through the same response reader,
+ * with a message that says the key was absent from the server's full metadata.
+ */
+function keyNotFoundError(endpoint: string, target: MetadataKeyTarget, requestId: string | undefined): Error {
+  const url = buildMetadataKeyUrl(endpoint, target);
+  const request: FailedRequest = { method: "GET", path: url.pathname, endpoint: url.origin };
+  const body = JSON.stringify({ itemNotFound: { message: "Metadata item was not found (the key is absent from GET .../metadata of this server)", code: 404 } });
+  try {
+    readMetadataKeyResponse({ status: 404, headers: requestId ? { "x-request-id": requestId } : {}, body }, { request, target });
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("readMetadataKeyResponse accepted a 404");
+}
+
+/** Copies an error of a shared request, keeping its class and fields, with the waiting lookup's key in the message. */
+function withKeyInMessage(error: unknown, target: MetadataKeyTarget): unknown {
+  if (!(error instanceof Error)) {
+    return error;
+  }
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(error) as object) as Error, error);
+  copy.message = `Lookup of key "${target.key}" of server ${target.serverId} shared one GET .../metadata with other keys, which failed: ${error.message}`;
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
+}
+
+function fingerprint(parts: string[]): string {
+  return createHash("sha256").update(parts.join("\n")).digest("hex");
+}
