@@ -2,8 +2,10 @@ export * from "./client/errors";
 export { API_VERSIONS, type ApiVersion } from "./client/urls";
 export { getServerMetadataKey, getServerMetadataKeyOutput } from "./resource/getServerMetadataKey";
 export { ServerMetadataKey } from "./resource/serverMetadataKey";
+export { IF_MISSING_VALUES } from "./resource/types";
 export type {
   GetServerMetadataKeyArgs,
+  IfMissing,
   GetServerMetadataKeyOutputArgs,
   GetServerMetadataKeyResult,
   ServerMetadataKeyArgs,

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 
 import { ProgramRunError, runProgramWithMocks } from "./runProgramWithMocks";
 
-const USAGE = `Usage: node lib/harness/cli.js --program PATH --project NAME --stack NAME [--config-json JSON] [--host-cwd DIR]
+const USAGE = `Usage: node lib/harness/cli.js --program PATH --project NAME --stack NAME [--config-json JSON] [--host-cwd DIR] [--preview]
 
 Runs a Pulumi program under Pulumi's mock runtime, with dynamic resources handled by a real dynamic-provider
 host, and prints {"outputs": ..., "resources": ...} as JSON on stdout.
@@ -14,6 +14,7 @@ Options:
   --config-json JSON   stack configuration as a JSON object of strings with namespaced keys,
                        such as {"huaweicloud:region":"cn-north-4"}; empty unless set
   --host-cwd DIR       working directory of the dynamic-provider host; the current directory unless set
+  --preview            run as a preview: no Create, no commands, and outputs not known yet are unknown
   --help               print this help`;
 
 /** Parses the command line, runs the program and prints the result. The caller sets exit code 1 on any error. */
@@ -26,6 +27,7 @@ async function main(argv: string[]): Promise<void> {
       stack: { type: "string" },
       "config-json": { type: "string" },
       "host-cwd": { type: "string" },
+      preview: { type: "boolean" },
       help: { type: "boolean" },
     },
     strict: true,
@@ -46,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
     stackName,
     config,
     hostCwd: values["host-cwd"] ?? process.cwd(),
+    preview: values.preview === true,
   });
   process.stdout.write(`${JSON.stringify({ outputs: result.outputs, resources: result.resources })}\n`);
 }

@@ -1,8 +1,16 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
-import { makeUrn, type PropertyMap } from "./dynamicProviderClient";
+import { type PropertyMap } from "./dynamicProviderClient";
 import { startDynamicProviderHost, type DynamicProviderHost } from "./dynamicProviderHost";
 import { LOCAL_COMMAND_TYPE, runLocalCommand } from "./localCommand";
+import {
+  containsUnknown,
+  makeResourceUrn,
+  NO_OPTIONS,
+  readRegistrationOptions,
+  toEngineInputs,
+  type RegistrationOptions,
+} from "./registrationOptions";
 
 /** Prefix of the type tokens of `pulumi.dynamic.Resource`, such as `pulumi-nodejs:dynamic:Resource`. */
 const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
@@ -13,15 +21,25 @@ export interface RegisteredResource {
   readonly type: string;
   /** Logical name. */
   readonly name: string;
-  /**
-   * URN built from stack, project, type and name, as the engine builds it for a top-level resource.
-   * NOTE: a child resource's real URN also names its parents' types, which Pulumi does not pass to mocks.
-   */
+  /** URN built from stack, project, parent, type and name, as the engine builds it. */
   readonly urn: string;
-  /** Id, or `undefined` for a component resource. */
+  /** Id, or `undefined` for a component resource and for a resource that a preview would create. */
   readonly id: string | undefined;
-  /** Output properties. For a dynamic resource they include the serialized provider as `__provider`. */
+  /**
+   * Output properties as plain values, secrets included. For a dynamic resource they include the serialized
+   * provider as `__provider`. In a preview, outputs that are not known yet are missing.
+   */
   readonly state: PropertyMap;
+  /** Names of the outputs returned to the program as secrets, as the engine does for `additionalSecretOutputs`. */
+  readonly secretOutputs: readonly string[];
+  /** Resource options of the registration. */
+  readonly options: RegistrationOptions;
+}
+
+/** The registration methods of Pulumi's mock resource monitor that {@link HarnessMocks.attach} wraps. */
+export interface MockResourceMonitor {
+  registerResource(request: unknown, callback: (error: unknown, response: unknown) => void): Promise<void>;
+  readResource(request: unknown, callback: (error: unknown, response: unknown) => void): Promise<void>;
 }
 
 /** Options of {@link HarnessMocks}. */
@@ -36,6 +54,8 @@ export interface HarnessMocksOptions {
   readonly hostCwd: string;
   /** Environment of the dynamic-provider host and of `local.Command` scripts. Defaults to this process's environment. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Whether the program runs as `pulumi preview`; `false` unless set. */
+  readonly preview?: boolean;
 }
 
 /**
@@ -49,7 +69,15 @@ export interface HarnessMocksOptions {
  *   Component resources get no id.
  * - Every function call (invoke) is rejected.
  *
- * Call {@link settle} and then {@link stopHost} when the program is done.
+ * In a preview (`preview: true`), as the engine does for a provider that does not support previews, a new
+ * resource gets no id and its inputs as its only outputs, so every other output is unknown to the program.
+ * A dynamic resource still goes through `Check`, with unknown inputs as the engine's placeholder, but never
+ * through `Create`. While any checked input is unknown, it gets no outputs at all. No command runs.
+ *
+ * Inputs reach the host as the engine sends them to a provider that accepts no secrets: secrets as plain
+ * values. Outputs named in `additionalSecretOutputs` return to the program as secrets. Call {@link attach}
+ * after `pulumi.runtime.setMocks` so that the mocks see those resource options, and call {@link settle}
+ * and then {@link stopHost} when the program is done.
  */
 export class HarnessMocks implements pulumi.runtime.Mocks {
   /** Resources registered so far, in the order their registration finished. */
@@ -58,14 +86,33 @@ export class HarnessMocks implements pulumi.runtime.Mocks {
   readonly errors: Error[] = [];
 
   private readonly pending = new Set<Promise<unknown>>();
+  /** Options of the registration whose `newResource` call comes next, set by the wrapper from {@link attach}. */
+  private nextOptions: RegistrationOptions | undefined;
   private hostStart: Promise<DynamicProviderHost> | undefined;
   private host: DynamicProviderHost | undefined;
 
   constructor(private readonly options: HarnessMocksOptions) {}
 
+  /**
+   * Wraps the registration methods of Pulumi's mock monitor to read the resource options of each request,
+   * which `MockResourceArgs` leaves out. The mock monitor calls {@link newResource} synchronously from those
+   * methods, so the options are taken by the very next `newResource` call.
+   */
+  attach(monitor: MockResourceMonitor): void {
+    for (const method of ["registerResource", "readResource"] as const) {
+      const original = monitor[method].bind(monitor);
+      monitor[method] = (request, callback) => {
+        this.nextOptions = readRegistrationOptions(request as Parameters<typeof readRegistrationOptions>[0]);
+        return original(request, callback);
+      };
+    }
+  }
+
   /** Registers one resource. The Pulumi runtime calls it for every resource that the program creates. */
   newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
-    const registration = this.register(args);
+    const options = this.nextOptions ?? NO_OPTIONS;
+    this.nextOptions = undefined;
+    const registration = this.register(args, options);
     this.pending.add(registration);
     registration
       .catch((error: unknown) => {
@@ -104,29 +151,37 @@ export class HarnessMocks implements pulumi.runtime.Mocks {
     await host?.stop();
   }
 
-  private async register(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
-    const urn = makeUrn(this.options.stackName, this.options.projectName, args.type, args.name);
-    const inputs = (args.inputs ?? {}) as PropertyMap;
+  private async register(
+    args: pulumi.runtime.MockResourceArgs,
+    options: RegistrationOptions,
+  ): Promise<pulumi.runtime.MockResourceResult> {
+    const urn = makeResourceUrn(this.options.stackName, this.options.projectName, args.type, args.name, options.parent);
+    const { inputs, secretInputs } = toEngineInputs((args.inputs ?? {}) as PropertyMap);
+    const preview = this.options.preview === true;
 
     let result: { id: string | undefined; state: PropertyMap };
     if (args.type.startsWith(DYNAMIC_TYPE_PREFIX)) {
       result = await this.registerDynamic(args, urn, inputs);
-    } else if (args.type === LOCAL_COMMAND_TYPE && !args.id) {
+    } else if (args.type === LOCAL_COMMAND_TYPE && !args.id && !preview) {
       result = { id: `${args.name}-id`, state: await runLocalCommand(args.name, inputs, this.options.env) };
+    } else if (preview && !args.id) {
+      result = { id: undefined, state: withoutUnknowns(inputs) };
     } else {
       const id = args.custom === false ? undefined : args.id || `${args.name}-id`;
       result = { id, state: { ...inputs } };
     }
 
-    this.resources.push({ type: args.type, name: args.name, urn, ...result });
-    return result;
+    // The engine keeps inputs that were secrets secret in the outputs, and adds additionalSecretOutputs.
+    const secretOutputs = [...new Set([...secretInputs, ...options.additionalSecretOutputs])].filter((name) => name in result.state);
+    this.resources.push({ type: args.type, name: args.name, urn, ...result, secretOutputs, options });
+    return { id: result.id, state: markSecrets(result.state, secretOutputs) };
   }
 
   private async registerDynamic(
     args: pulumi.runtime.MockResourceArgs,
     urn: string,
     inputs: PropertyMap,
-  ): Promise<{ id: string; state: PropertyMap }> {
+  ): Promise<{ id: string | undefined; state: PropertyMap }> {
     const { client } = await this.getHost();
 
     if (args.id) {
@@ -141,6 +196,10 @@ export class HarnessMocks implements pulumi.runtime.Mocks {
     if (checked.failures.length > 0) {
       const reasons = checked.failures.map((failure) => `${failure.property}: ${failure.reason}`).join("; ");
       throw new Error(`Check rejected the inputs: ${reasons}`);
+    }
+    if (this.options.preview === true) {
+      // The engine does not call Create in a preview; the outputs are the checked inputs, unless some are unknown.
+      return { id: undefined, state: containsUnknown(checked.inputs) ? {} : checked.inputs };
     }
     const created = await client.create(urn, checked.inputs);
     return { id: created.id, state: created.properties };
@@ -159,4 +218,16 @@ export class HarnessMocks implements pulumi.runtime.Mocks {
     })();
     return this.hostStart;
   }
+}
+
+function withoutUnknowns(properties: PropertyMap): PropertyMap {
+  return Object.fromEntries(Object.entries(properties).filter(([, value]) => !containsUnknown(value)));
+}
+
+function markSecrets(state: PropertyMap, names: readonly string[]): PropertyMap {
+  const marked: PropertyMap = { ...state };
+  for (const name of names) {
+    marked[name] = pulumi.secret(state[name]);
+  }
+  return marked;
 }

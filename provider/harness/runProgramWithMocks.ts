@@ -4,7 +4,7 @@ import { setImmediate as setImmediatePromise } from "node:timers/promises";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { HarnessMocks, type RegisteredResource } from "./harnessMocks";
+import { HarnessMocks, type MockResourceMonitor, type RegisteredResource } from "./harnessMocks";
 import { resolveDeep } from "./resolveDeep";
 
 /** Environment variable from which `pulumi.Config` reads the stack configuration, as JSON. */
@@ -27,6 +27,8 @@ export interface RunProgramOptions {
   readonly hostCwd: string;
   /** Environment of the dynamic-provider host and of `local.Command` scripts. Defaults to this process's environment. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Whether to run the program as `pulumi preview` does; see {@link HarnessMocks} for what changes. `false` unless set. */
+  readonly preview?: boolean;
 }
 
 /** Result of {@link runProgramWithMocks}. */
@@ -76,7 +78,8 @@ export async function runProgramWithMocks(options: RunProgramOptions): Promise<P
     // The Pulumi runtime copies PULUMI_CONFIG when it first builds its state, so set the live copy as well.
     process.env[CONFIG_ENV] = JSON.stringify(options.config);
     pulumi.runtime.setAllConfig({ ...options.config });
-    await pulumi.runtime.setMocks(mocks, options.projectName, options.stackName, false);
+    await pulumi.runtime.setMocks(mocks, options.projectName, options.stackName, options.preview === true);
+    mocks.attach(pulumi.runtime.getMonitor() as unknown as MockResourceMonitor);
 
     let outputs: Record<string, unknown> = {};
     let programError: unknown;

@@ -1,14 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { createConfigSource, createEnvironmentSource } from "../settings";
-import { checkInputs } from "./inputs";
+import { pulumiDebugLogger } from "./debugLogger";
+import { checkInputs, toLookupInputs } from "./inputs";
 import { lookupServerMetadataKey } from "./lookup";
 import { GetServerMetadataKeyArgs, GetServerMetadataKeyOutputArgs, GetServerMetadataKeyResult } from "./types";
 
 /**
  * Looks up one metadata key in the program's own process, with the same validation, settings and
  * credentials as {@link ServerMetadataKey}. Dynamic providers cannot serve invokes, so this is a
- * plain function rather than a provider call.
+ * plain function rather than a provider call. `secret` has no effect on the returned plain value;
+ * use {@link getServerMetadataKeyOutput} to get a secret.
  */
 export async function getServerMetadataKey(args: GetServerMetadataKeyArgs): Promise<GetServerMetadataKeyResult> {
   const { inputs, failures } = checkInputs({ ...args });
@@ -17,10 +19,15 @@ export async function getServerMetadataKey(args: GetServerMetadataKeyArgs): Prom
   }
 
   const sources = [createConfigSource((key) => pulumi.runtime.getConfig(key)), createEnvironmentSource(process.env)];
-  return lookupServerMetadataKey(inputs as unknown as GetServerMetadataKeyArgs, sources);
+  return lookupServerMetadataKey(toLookupInputs(inputs), sources, { logger: pulumiDebugLogger });
 }
 
-/** Output form of {@link getServerMetadataKey}: waits for every argument and returns the result as an Output. */
+/**
+ * Output form of {@link getServerMetadataKey}: waits for every argument and returns the result as an
+ * Output. While an argument is unknown, as in a preview, no request is sent and the result is
+ * unknown. With `secret: true`, or a secret argument, the result is a secret.
+ */
 export function getServerMetadataKeyOutput(args: GetServerMetadataKeyOutputArgs): pulumi.Output<GetServerMetadataKeyResult> {
-  return pulumi.output(args).apply((resolved) => getServerMetadataKey(resolved as GetServerMetadataKeyArgs));
+  const result = pulumi.output(args).apply((resolved) => getServerMetadataKey(resolved as GetServerMetadataKeyArgs));
+  return args.secret === true ? pulumi.secret(result) : result;
 }

@@ -1,15 +1,21 @@
 import { ApiVersion } from "../client";
 import { checkApiVersion, checkEndpoint, checkMetadataKey, checkProjectId, checkRegion, checkServerId, InputFailure } from "../settings";
-import { ServerMetadataKeyInputs } from "./types";
+import { IF_MISSING_VALUES, IfMissing, ServerMetadataKeyInputs } from "./types";
 
 /** Placeholder the Pulumi engine sends for an input whose value is not known yet, as during a preview. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** Inputs that choose where the lookup goes; a change of any of them replaces the resource. */
+export const TARGET_INPUT_NAMES = ["serverId", "key", "projectId", "region", "endpoint", "apiVersion"] as const;
+
+/** Inputs that change what a lookup returns or how it is stored, without pointing it at another value. */
+export const BEHAVIOUR_INPUT_NAMES = ["secret", "ifMissing", "defaultValue"] as const;
+
 /** Names of the inputs of `ServerMetadataKey`; any other property is rejected. */
-export const INPUT_NAMES = ["serverId", "key", "projectId", "region", "endpoint", "apiVersion"] as const;
+export const INPUT_NAMES = [...TARGET_INPUT_NAMES, ...BEHAVIOUR_INPUT_NAMES] as const;
 
 /** Inputs whose change points the lookup at another value, so the resource is replaced. */
-export const REPLACE_ON_CHANGE = INPUT_NAMES;
+export const REPLACE_ON_CHANGE = TARGET_INPUT_NAMES;
 
 const PROVIDER_PROPERTY = "__provider";
 
@@ -20,8 +26,10 @@ export interface CheckedInputs {
 }
 
 /**
- * Validates raw inputs without sending anything, and fills in the default `apiVersion`. An input
- * equal to {@link UNKNOWN_VALUE} is passed through unchecked.
+ * Validates raw inputs without sending anything and fills in the defaults: `apiVersion` `"v2.1"`,
+ * `secret` `false`, `ifMissing` `"fail"` and `defaultValue` `null`. An input equal to
+ * {@link UNKNOWN_VALUE} is passed through unchecked. No failure reason contains `defaultValue`,
+ * which may be a secret.
  */
 export function checkInputs(news: Record<string, unknown>): CheckedInputs {
   const failures: InputFailure[] = [];
@@ -54,8 +62,18 @@ export function checkInputs(news: Record<string, unknown>): CheckedInputs {
   check("region", (value) => checkOptionalString(value, "region", checkRegion));
   check("endpoint", (value) => checkOptionalString(value, "endpoint", checkEndpoint));
   check("apiVersion", (value) => (value === null ? undefined : checkApiVersion(value)));
-  if (inputs.apiVersion === undefined) {
-    inputs.apiVersion = "v2.1" satisfies ApiVersion;
+  check("secret", checkSecret);
+  check("ifMissing", checkIfMissing);
+  check("defaultValue", checkDefaultValue);
+
+  inputs.apiVersion ??= "v2.1" satisfies ApiVersion;
+  inputs.secret ??= false;
+  inputs.ifMissing ??= "fail" satisfies IfMissing;
+  inputs.defaultValue ??= null;
+
+  const defaultFailure = checkDefaultValuePresence(inputs.ifMissing, inputs.defaultValue);
+  if (defaultFailure !== undefined) {
+    failures.push(defaultFailure);
   }
 
   return { inputs, failures };
@@ -79,6 +97,9 @@ export function toLookupInputs(properties: Record<string, unknown>): ServerMetad
     region: optional("region"),
     endpoint: optional("endpoint"),
     apiVersion: optional("apiVersion") as ApiVersion | undefined,
+    secret: properties.secret === true,
+    ifMissing: properties.ifMissing === "default" ? "default" : "fail",
+    defaultValue: optional("defaultValue"),
   };
 }
 
@@ -94,4 +115,45 @@ function checkOptionalString(
     return `${property} must be a string, not ${typeof value}.`;
   }
   return reason(value, property);
+}
+
+function checkSecret(value: unknown): string | undefined {
+  if (value === undefined || value === null || typeof value === "boolean") {
+    return undefined;
+  }
+  return `secret must be true or false, not ${JSON.stringify(value)}.`;
+}
+
+function checkIfMissing(value: unknown): string | undefined {
+  if (value === undefined || value === null || (IF_MISSING_VALUES as readonly unknown[]).includes(value)) {
+    return undefined;
+  }
+  return `ifMissing ${JSON.stringify(value)} is not supported; use "fail" (the default) to raise an error for a missing key, or "default" to return defaultValue.`;
+}
+
+function checkDefaultValue(value: unknown): string | undefined {
+  if (value === undefined || value === null || typeof value === "string") {
+    return undefined;
+  }
+  return `defaultValue must be a string, not ${typeof value}.`;
+}
+
+/** Requires `defaultValue` exactly when `ifMissing` is `"default"`, unless either is not known yet. */
+function checkDefaultValuePresence(ifMissing: unknown, defaultValue: unknown): InputFailure | undefined {
+  if (ifMissing === UNKNOWN_VALUE || defaultValue === UNKNOWN_VALUE) {
+    return undefined;
+  }
+  if (ifMissing === "default" && defaultValue === null) {
+    return {
+      property: "defaultValue",
+      reason: 'defaultValue is required when ifMissing is "default": set it to the value to return when the server has no such key.',
+    };
+  }
+  if (ifMissing === "fail" && defaultValue !== null) {
+    return {
+      property: "defaultValue",
+      reason: 'defaultValue is set but ifMissing is "fail", so it would never be used; set ifMissing: "default" to return it for a missing key.',
+    };
+  }
+  return undefined;
 }

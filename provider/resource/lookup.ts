@@ -1,23 +1,56 @@
-import { EcsClient } from "../client";
-import { resolveCredentials, resolveTarget, SettingsSource, TargetInputs } from "../settings";
-import { ServerMetadataKeyOutputs } from "./types";
+import { EcsClient, KeyNotFoundError } from "../client";
+import { resolveCredentials, resolveRetrySettings, resolveTarget, SettingsSource } from "../settings";
+import type { DebugLogger } from "./debugLogger";
+import { ServerMetadataKeyInputs, ServerMetadataKeyOutputs } from "./types";
 
 /** `User-Agent` of every request, so that support can tell this package's calls apart. */
 export const USER_AGENT = `pulumi-ecs-metadata/${(require("../../package.json") as { version: string }).version}`;
 
+/** Options of {@link lookupServerMetadataKey}. */
+export interface LookupOptions {
+  /** Receives the client's line per attempt and one line per lookup; never a value or a credential. */
+  readonly logger?: DebugLogger;
+}
+
 /**
- * Looks up one metadata key: resolves the target and credentials from the inputs and the sources,
- * sends one signed `GET`, and returns the value with the resolved target.
+ * Looks up one metadata key: resolves the target, credentials and retry settings from the inputs and
+ * the sources, sends a signed `GET` (retried as the client's rules allow), and returns the value with
+ * the resolved target. When the key is missing
+ * and `ifMissing` is `"default"`, returns `defaultValue` with `found: false`; every other error,
+ * a missing server included, is raised.
  */
 export async function lookupServerMetadataKey(
-  inputs: TargetInputs,
+  inputs: ServerMetadataKeyInputs,
   sources: readonly SettingsSource[],
+  options: LookupOptions = {},
 ): Promise<ServerMetadataKeyOutputs> {
   const target = resolveTarget(inputs, sources);
   const credentials = resolveCredentials(sources);
+  const { maxRetries, deadlineMs } = resolveRetrySettings(sources);
 
-  const client = new EcsClient({ endpoint: target.endpoint, credentials, userAgent: USER_AGENT });
-  const value = await client.getMetadataKey(target);
+  const client = new EcsClient({
+    endpoint: target.endpoint,
+    credentials,
+    maxRetries,
+    deadlineMs,
+    logger: options.logger,
+    userAgent: USER_AGENT,
+  });
+  const where = `key "${target.key}" of server ${target.serverId} at ${target.endpoint}`;
+
+  let value: string;
+  let found = true;
+  try {
+    value = await client.getMetadataKey(target);
+  } catch (error) {
+    if (!(error instanceof KeyNotFoundError) || inputs.ifMissing !== "default" || inputs.defaultValue === undefined) {
+      options.logger?.debug(`Lookup of ${where} failed: ${(error as Error).name}.`);
+      throw error;
+    }
+    value = inputs.defaultValue;
+    found = false;
+  }
+  options.logger?.debug(found ? `Read ${where}.` : `Found no ${where}; returning defaultValue because ifMissing is "default".`);
 
   return {
     serverId: target.serverId,
@@ -26,6 +59,10 @@ export async function lookupServerMetadataKey(
     region: target.region,
     endpoint: target.endpoint,
     apiVersion: target.apiVersion,
+    secret: inputs.secret ?? false,
+    ifMissing: inputs.ifMissing ?? "fail",
+    defaultValue: inputs.defaultValue ?? null,
+    found,
     value,
   };
 }

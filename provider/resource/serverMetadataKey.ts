@@ -2,7 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { ApiVersion } from "../client";
 import { serializedProvider } from "./serializedProvider";
-import { ServerMetadataKeyArgs } from "./types";
+import { IfMissing, ServerMetadataKeyArgs } from "./types";
+
+/** Outputs that hold the looked-up value, or the default that stands in for it, and are secrets when `secret` is set. */
+const SECRET_OUTPUT_NAMES = ["value", "defaultValue"];
 
 /**
  * Value of one metadata key of a Huawei Cloud ECS server, read while `pulumi up` runs so that other
@@ -23,10 +26,19 @@ export class ServerMetadataKey extends pulumi.dynamic.Resource {
   declare readonly endpoint: pulumi.Output<string>;
   /** ECS API version the lookup used. */
   declare readonly apiVersion: pulumi.Output<ApiVersion>;
-  /** Value of the key on the server. */
+  /** Whether `value` is stored as a secret. */
+  declare readonly secret: pulumi.Output<boolean>;
+  /** What a missing key does, `"fail"` or `"default"`. */
+  declare readonly ifMissing: pulumi.Output<IfMissing>;
+  /** Value used when the key is missing, or `null` when none was set. */
+  declare readonly defaultValue: pulumi.Output<string | null>;
+  /** Whether the server has the key; `false` only when `ifMissing` is `"default"` and the key is missing. Unknown during a preview. */
+  declare readonly found: pulumi.Output<boolean>;
+  /** Value of the key on the server, or `defaultValue` when `found` is `false`. Unknown during a preview; a secret when `secret` is set. */
   declare readonly value: pulumi.Output<string>;
 
   constructor(name: string, args: ServerMetadataKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    const secret = args.secret === true;
     super(
       serializedProvider,
       name,
@@ -37,11 +49,25 @@ export class ServerMetadataKey extends pulumi.dynamic.Resource {
         region: args.region,
         endpoint: args.endpoint,
         apiVersion: args.apiVersion,
+        secret: args.secret,
+        ifMissing: args.ifMissing,
+        // The default stands in for the value, so state keeps it encrypted as well.
+        defaultValue: secret && args.defaultValue !== undefined ? pulumi.secret(args.defaultValue) : args.defaultValue,
+        found: undefined,
         value: undefined,
       },
-      opts,
+      secret ? withSecretOutputs(opts, SECRET_OUTPUT_NAMES) : opts,
       "ecs-metadata",
       "ServerMetadataKey",
     );
   }
+}
+
+/**
+ * Adds names to `additionalSecretOutputs`, keeping every other option. Returning a secret from the
+ * provider does not make an output secret; the engine only encrypts the outputs named here.
+ */
+function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, names: readonly string[]): pulumi.CustomResourceOptions {
+  const existing = opts?.additionalSecretOutputs ?? [];
+  return { ...opts, additionalSecretOutputs: [...new Set([...existing, ...names])] };
 }

@@ -2,7 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { ApiVersion } from "../client";
 
-/** Inputs of {@link ServerMetadataKey}; secrets are never inputs, they come from stack config or the environment. */
+/** Action of a lookup when the server has no such key: fail (the default) or return `defaultValue`. */
+export type IfMissing = "fail" | "default";
+
+/** Every {@link IfMissing} value. */
+export const IF_MISSING_VALUES: readonly IfMissing[] = ["fail", "default"];
+
+/** Inputs of {@link ServerMetadataKey}; credentials are never inputs, they come from stack config or the environment. */
 export interface ServerMetadataKeyArgs {
   /** Id (a UUID) of the ECS server whose metadata is read. */
   readonly serverId: pulumi.Input<string>;
@@ -16,6 +22,15 @@ export interface ServerMetadataKeyArgs {
   readonly endpoint?: pulumi.Input<string>;
   /** ECS API version of the request, `"v2.1"` (the default) or `"v2"`. */
   readonly apiVersion?: pulumi.Input<ApiVersion>;
+  /**
+   * Whether `value` (and `defaultValue`) are secrets, stored encrypted in state and shown as `[secret]`.
+   * A plain boolean, because it decides how Pulumi registers the resource before any Output resolves.
+   */
+  readonly secret?: boolean;
+  /** Action on a missing key: `"fail"` (the default) raises an error, `"default"` returns `defaultValue` with `found: false`. */
+  readonly ifMissing?: pulumi.Input<IfMissing>;
+  /** Value returned when the key is missing and `ifMissing` is `"default"`; required in that case. */
+  readonly defaultValue?: pulumi.Input<string>;
 }
 
 /** Plain inputs of one lookup, as the provider receives them. */
@@ -26,9 +41,15 @@ export interface ServerMetadataKeyInputs {
   readonly region?: string;
   readonly endpoint?: string;
   readonly apiVersion?: ApiVersion;
+  readonly secret?: boolean;
+  readonly ifMissing?: IfMissing;
+  readonly defaultValue?: string;
 }
 
-/** Outputs of one lookup: the value and the target it was read from, every optional input resolved. */
+/**
+ * Outputs of one lookup: the value and the target it was read from, every optional input resolved.
+ * No property is ever `undefined`, because Pulumi state cannot store it; absent values are `null`.
+ */
 export interface ServerMetadataKeyOutputs {
   /** Id of the server the value was read from. */
   readonly serverId: string;
@@ -42,14 +63,22 @@ export interface ServerMetadataKeyOutputs {
   readonly endpoint: string;
   /** ECS API version the request used. */
   readonly apiVersion: ApiVersion;
-  /** Value of the key on the server when it was last read. */
+  /** Whether `value` is a secret. */
+  readonly secret: boolean;
+  /** Action on a missing key, `"fail"` or `"default"`. */
+  readonly ifMissing: IfMissing;
+  /** Value used when the key is missing, or `null` when none was set. */
+  readonly defaultValue: string | null;
+  /** Whether the server has the key; `false` only when `ifMissing` is `"default"` and the key is missing. */
+  readonly found: boolean;
+  /** Value of the key on the server when it was last read, or `defaultValue` when `found` is `false`. */
   readonly value: string;
 }
 
 /** Arguments of {@link getServerMetadataKey}, the same as the resource's inputs. */
 export type GetServerMetadataKeyArgs = ServerMetadataKeyInputs;
 
-/** Arguments of {@link getServerMetadataKeyOutput}, each of which may be an Output. */
+/** Arguments of {@link getServerMetadataKeyOutput}, each of which may be an Output except `secret`. */
 export type GetServerMetadataKeyOutputArgs = ServerMetadataKeyArgs;
 
 /** Result of {@link getServerMetadataKey}, the same as the resource's outputs. */

@@ -2,7 +2,7 @@
 // the jest worker, with stack config set through Pulumi's runtime and the local endpoint on loopback.
 import * as pulumi from "@pulumi/pulumi";
 
-import { KeyNotFoundError } from "../../provider/client";
+import { KeyNotFoundError, ServerNotFoundError } from "../../provider/client";
 import { getServerMetadataKey, getServerMetadataKeyOutput } from "../../provider/resource/getServerMetadataKey";
 import { startSimulator, type RunningSimulator } from "../../provider/simulator";
 import { DATA, PERMANENT, PROJECT_ID, SERVER_ID, stackConfig } from "../support/providerFixtures";
@@ -35,8 +35,27 @@ describe("getServerMetadataKey", () => {
       region: "cn-north-4",
       endpoint: simulator.url,
       apiVersion: "v2.1",
+      secret: false,
+      ifMissing: "fail",
+      defaultValue: null,
+      found: true,
       value: "web",
     });
+  });
+
+  it("returns the default with found false for a missing key", async () => {
+    const result = await getServerMetadataKey({ serverId: SERVER_ID, key: "absent", ifMissing: "default", defaultValue: "none" });
+    expect(result).toMatchObject({ found: false, value: "none", defaultValue: "none" });
+  });
+
+  it("still raises ServerNotFoundError for a missing server with ifMissing default", async () => {
+    const lookup = getServerMetadataKey({ serverId: "00000000-0000-4000-8000-000000000000", key: "role", ifMissing: "default", defaultValue: "none" });
+    await expect(lookup).rejects.toBeInstanceOf(ServerNotFoundError);
+  });
+
+  it("requires defaultValue with ifMissing default before any request", async () => {
+    await expect(getServerMetadataKey({ serverId: SERVER_ID, key: "role", ifMissing: "default" })).rejects.toThrow("defaultValue is required");
+    expect(simulator.requestCount).toBe(0);
   });
 
   it("raises KeyNotFoundError for a missing key", async () => {
@@ -49,9 +68,42 @@ describe("getServerMetadataKey", () => {
   });
 });
 
+describe("debug logging", () => {
+  it("logs each lookup through pulumi.log.debug without the value", async () => {
+    const debug = jest.spyOn(pulumi.log, "debug").mockResolvedValue();
+    try {
+      simulator.setMetadata(PROJECT_ID, SERVER_ID, "api token", "tok-7c1e-do-not-log");
+      await getServerMetadataKey({ serverId: SERVER_ID, key: "api token", secret: true });
+      const messages = debug.mock.calls.map(([message]) => message);
+      expect(messages.some((message) => message.includes('key "api token"'))).toBe(true);
+      expect(messages.join("\n")).not.toContain("tok-7c1e-do-not-log");
+    } finally {
+      debug.mockRestore();
+      simulator.deleteMetadata(PROJECT_ID, SERVER_ID, "api token");
+    }
+  });
+});
+
 describe("getServerMetadataKeyOutput", () => {
   it("resolves Output arguments and returns the value", async () => {
     const result = getServerMetadataKeyOutput({ serverId: pulumi.output(SERVER_ID), key: pulumi.output("owner:team") });
     expect((await valueOf(result)).value).toBe("platform");
+  });
+
+  it("returns a secret with secret: true", async () => {
+    const result = getServerMetadataKeyOutput({ serverId: SERVER_ID, key: "role", secret: true });
+    expect(await pulumi.isSecret(result.value)).toBe(true);
+    expect(await valueOf(result.value)).toBe("web");
+  });
+
+  it("returns a plain value without secret", async () => {
+    const result = getServerMetadataKeyOutput({ serverId: SERVER_ID, key: "role" });
+    expect(await pulumi.isSecret(result.value)).toBe(false);
+  });
+
+  it("returns a secret for a secret defaultValue", async () => {
+    const result = getServerMetadataKeyOutput({ serverId: SERVER_ID, key: "absent", ifMissing: "default", defaultValue: pulumi.secret("none") });
+    expect(await pulumi.isSecret(result.value)).toBe(true);
+    expect(await valueOf(result.found)).toBe(false);
   });
 });
