@@ -1,0 +1,129 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+
+import { API_VERSIONS, ApiVersion, DEFAULT_DEADLINE_MS } from "../client";
+import { SettingName, SettingsSource, checkEndpoint, checkProjectId, checkRegion } from "../settings";
+import { CliUsageError } from "./exitCodes";
+
+/** Options every subcommand takes. None of them carries a secret: credentials come from the environment. */
+export interface CommonOptions {
+  readonly region?: string;
+  readonly projectId?: string;
+  readonly endpoint?: string;
+  readonly apiVersion?: ApiVersion;
+  readonly profile?: string;
+  /** Maximum number of requests in flight at once. */
+  readonly concurrency: number;
+  /** Time limit of each lookup in milliseconds, retries included; the client's default when absent. */
+  readonly deadlineMs?: number;
+  readonly quiet: boolean;
+}
+
+/** Requests in flight at once when `--concurrency` is not given, far below the API gateway's default limit of 200 calls a second. */
+export const DEFAULT_CONCURRENCY = 8;
+const MAX_CONCURRENCY = 64;
+
+const MAX_TIMEOUT_SECONDS = 3600;
+
+/** Adds the options that every subcommand takes to `command`. */
+export function addCommonOptions(command: Command): Command {
+  return command
+    .option("--region <region>", "region of the servers, such as cn-north-4 (default: $HW_REGION_NAME)")
+    .option("--project-id <id>", "project id of the servers, 32 hex characters (default: $HW_PROJECT_ID)")
+    .option("--endpoint <url>", "ECS endpoint URL (default: https://ecs.{region}.myhuaweicloud.com)")
+    .addOption(new Option("--api-version <version>", "ECS API version of the requests (default: v2.1)").choices([...API_VERSIONS]))
+    .option("--profile <name>", "profile of the shared credentials file ~/.hcloud/config.json (not supported yet)")
+    .option("--concurrency <count>", `maximum number of requests in flight at once, 1 to ${MAX_CONCURRENCY}`, parseConcurrency, DEFAULT_CONCURRENCY)
+    .option(
+      "--timeout <seconds>",
+      `time limit of each lookup in seconds, every retry included, such as 30 or 2.5 (default: $HW_LOOKUP_TIMEOUT, else ${DEFAULT_DEADLINE_MS / 1000})`,
+      parseTimeoutSeconds,
+    )
+    .option("-q, --quiet", "print no progress bar and no notes on stderr; check prints no report either, and only its exit status tells the result");
+}
+
+/** Reads the common options from commander's parsed values and checks them before any request is sent. */
+export function readCommonOptions(values: Record<string, unknown>): CommonOptions {
+  if (typeof values.profile === "string") {
+    throw new CliUsageError(
+      `--profile "${values.profile}" is not supported yet: this release does not read the shared credentials file. ` +
+        "Export HW_ACCESS_KEY and HW_SECRET_KEY (and HW_SECURITY_TOKEN for temporary credentials) instead.",
+    );
+  }
+
+  const region = optionalString(values.region);
+  const projectId = optionalString(values.projectId);
+  const endpoint = values.endpoint === undefined ? undefined : normalizeEndpoint(String(values.endpoint));
+  throwIfInvalid(region === undefined ? undefined : checkRegion(region, "--region"));
+  throwIfInvalid(projectId === undefined ? undefined : checkProjectId(projectId, "--project-id"));
+  throwIfInvalid(endpoint === undefined ? undefined : checkEndpoint(endpoint, "--endpoint"));
+
+  return {
+    region,
+    projectId,
+    endpoint,
+    apiVersion: values.apiVersion as ApiVersion | undefined,
+    concurrency: values.concurrency as number,
+    deadlineMs: values.timeout === undefined ? undefined : Math.max(1, Math.round((values.timeout as number) * 1000)),
+    quiet: values.quiet === true,
+  };
+}
+
+const FLAG_NAMES: Readonly<Partial<Record<SettingName, string>>> = {
+  region: "--region",
+  projectId: "--project-id",
+  endpoints: "--endpoint",
+};
+
+/**
+ * Creates the settings source of the `--region`, `--project-id` and `--endpoint` options, so that
+ * `resolveTarget` looks at them before the environment. It returns no credentials.
+ */
+export function createOptionSource(options: CommonOptions): SettingsSource {
+  return {
+    description: "command-line options",
+    nameOf: (setting) => FLAG_NAMES[setting],
+    get: (setting) => {
+      switch (setting) {
+        case "region":
+          return options.region;
+        case "projectId":
+          return options.projectId;
+        case "endpoints":
+          return options.endpoint === undefined ? undefined : JSON.stringify({ ecs: options.endpoint });
+        default:
+          return undefined;
+      }
+    },
+  };
+}
+
+function parseConcurrency(text: string): number {
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
+    throw new InvalidArgumentError(`Use a whole number from 1 to ${MAX_CONCURRENCY}.`);
+  }
+  return value;
+}
+
+function parseTimeoutSeconds(text: string): number {
+  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value > 0) || value > MAX_TIMEOUT_SECONDS) {
+    throw new InvalidArgumentError(`Use a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, such as 30 or 2.5.`);
+  }
+  return value;
+}
+
+/** Adds `https://` to an endpoint without a scheme, as the `huaweicloud:endpoints` setting does. */
+function normalizeEndpoint(value: string): string {
+  return /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(value) ? value : `https://${value}`;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function throwIfInvalid(reason: string | undefined): void {
+  if (reason !== undefined) {
+    throw new CliUsageError(reason);
+  }
+}

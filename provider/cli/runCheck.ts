@@ -1,0 +1,56 @@
+import { compareMetadata, ServerResult } from "./compare";
+import { mapWithConcurrency } from "./concurrency";
+import { Expectations } from "./expectations";
+import { MetadataReader, ServerLocation } from "./metadataReader";
+import { startProgress } from "./progress";
+
+/** Settings of {@link runCheck}. */
+export interface CheckSettings {
+  /** Whether live keys that the file does not list count as drift. */
+  readonly strict: boolean;
+  readonly concurrency: number;
+  readonly quiet: boolean;
+}
+
+/**
+ * Reads every server's metadata, at most `concurrency` requests at once, and compares it with the
+ * expectations. Readers for all locations are created before the first request, so an invalid setting
+ * fails the whole run up front. A failed request fails only its own server.
+ */
+export async function runCheck(
+  expectations: Expectations,
+  settings: CheckSettings,
+  createReader: (location: ServerLocation) => MetadataReader,
+): Promise<ServerResult[]> {
+  const readers = new Map<string, MetadataReader>();
+  const readerOf = expectations.servers.map((server) => {
+    const id = locationId(server.location);
+    let reader = readers.get(id);
+    if (reader === undefined) {
+      reader = createReader(server.location);
+      readers.set(id, reader);
+    }
+    return reader;
+  });
+
+  const progress = startProgress(expectations.servers.length, { quiet: settings.quiet });
+  try {
+    return await mapWithConcurrency(expectations.servers, settings.concurrency, async (server, index): Promise<ServerResult> => {
+      try {
+        const live = await readerOf[index].getAll(server.id);
+        return compareMetadata(server, live, settings.strict);
+      } catch (error) {
+        const failure = error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) };
+        return { server, status: "error", error: failure };
+      } finally {
+        progress.increment();
+      }
+    });
+  } finally {
+    progress.stop();
+  }
+}
+
+function locationId(location: ServerLocation): string {
+  return JSON.stringify([location.projectId, location.region, location.endpoint, location.apiVersion]);
+}

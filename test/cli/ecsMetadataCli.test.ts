@@ -1,0 +1,476 @@
+// Runs the built `ecs-metadata` command (lib/cli/main.js) as a process against the local ECS endpoint.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { parse as parseYaml } from "yaml";
+
+import { loadSimulatorData, startSimulator, type RunningSimulator, type SimulatorData } from "../../provider/simulator";
+
+const REPOSITORY_ROOT = path.resolve(__dirname, "../..");
+const FIXTURES = path.join(REPOSITORY_ROOT, "test/fixtures/cli");
+const CLI = path.join(REPOSITORY_ROOT, "lib/cli/main.js");
+const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, "package.json"), "utf8")) as { version: string }).version;
+
+const DATA: SimulatorData = loadSimulatorData(path.join(FIXTURES, "servers.json"));
+const PROJECT_ID = DATA.projects[0].id;
+const WEB_ID = "6f0e2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
+const DB_ID = "7a1b2c3d-5e6f-4a7b-9c8d-1e2f3a4b5c6d";
+const PERMANENT = DATA.credentials[0];
+const TEMPORARY = DATA.credentials[1];
+
+/** Values that no output of the command may contain: the secret expectations of the fixtures and the secret keys. */
+const SECRETS = ["s3cret-value-1", "wrong-secret-value", "do-not-print-me", PERMANENT.secretKey, TEMPORARY.secretKey, TEMPORARY.securityToken as string];
+
+/** Time a run may take before the test kills it, in milliseconds. */
+const RUN_TIMEOUT_MS = 20_000;
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Returns this process's environment without HW_* variables, plus `extra`. */
+function environment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("HW_")));
+  return { ...env, ...extra };
+}
+
+function runProcess(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    execFile(file, [...args], { cwd: REPOSITORY_ROOT, env, timeout: RUN_TIMEOUT_MS, encoding: "utf8" }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== "number") {
+        reject(new Error(`${file} ${args.join(" ")} did not finish: ${error.message}; stderr: ${stderr}`));
+        return;
+      }
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
+function expectNoSecrets(run: Run): void {
+  for (const secret of SECRETS) {
+    expect(run.stdout).not.toContain(secret);
+    expect(run.stderr).not.toContain(secret);
+  }
+}
+
+describe("ecs-metadata command", () => {
+  let simulator: RunningSimulator;
+  let workDir: string;
+
+  /** Runs the command with permanent credentials and no retries, both set in its environment. */
+  function runCli(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+    const env = environment({ HW_ACCESS_KEY: PERMANENT.accessKey, HW_SECRET_KEY: PERMANENT.secretKey, HW_MAX_RETRIES: "0", ...extraEnv });
+    return runProcess(process.execPath, [CLI, ...args], env);
+  }
+
+  function fixture(name: string): string {
+    return path.join(FIXTURES, name);
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) {
+      throw new Error(`${CLI} is missing; run "npx tsc -p tsconfig.build.json" first.`);
+    }
+    if (statSync(CLI).mtimeMs < statSync(path.join(REPOSITORY_ROOT, "provider/cli/program.ts")).mtimeMs) {
+      throw new Error(`${CLI} is older than provider/cli/program.ts; run "npx tsc -p tsconfig.build.json" again.`);
+    }
+    simulator = await startSimulator({ data: DATA });
+    workDir = mkdtempSync(path.join(tmpdir(), "ecs-metadata-cli-"));
+  });
+
+  afterAll(async () => {
+    await simulator?.close();
+    if (workDir) {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  });
+
+  describe("get", () => {
+    it("prints the value and exits 0", async () => {
+      const run = await runCli(["get", WEB_ID, "role", "--endpoint", simulator.url, "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe("web\n");
+      expect(run.stderr).toBe("");
+    });
+
+    it("prints JSON with the resolved target", async () => {
+      const run = await runCli(["get", WEB_ID, "tier name", "--format", "json", "--endpoint", simulator.url, "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({
+        serverId: WEB_ID,
+        key: "tier name",
+        value: "front",
+        projectId: PROJECT_ID,
+        region: null,
+        endpoint: simulator.url,
+        apiVersion: "v2.1",
+      });
+    });
+
+    it("exits 1 naming a missing key", async () => {
+      const run = await runCli(["get", WEB_ID, "owner", "--endpoint", simulator.url, "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toContain('has no metadata key "owner"');
+    });
+
+    it("takes region and project id from the environment", async () => {
+      simulator.clearRequests();
+      const run = await runCli(["get", DB_ID, "role", "--endpoint", simulator.url, "--api-version", "v2"], {
+        HW_PROJECT_ID: PROJECT_ID,
+        HW_REGION_NAME: "cn-north-4",
+      });
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe("db\n");
+      expect(simulator.requests.map((request) => request.path)).toEqual([`/v2/${PROJECT_ID}/servers/${DB_ID}/metadata/role`]);
+    });
+
+    it("signs with temporary credentials and their token", async () => {
+      const run = await runCli(["get", WEB_ID, "team", "--endpoint", simulator.url, "--project-id", PROJECT_ID], {
+        HW_ACCESS_KEY: TEMPORARY.accessKey,
+        HW_SECRET_KEY: TEMPORARY.secretKey,
+        HW_SECURITY_TOKEN: TEMPORARY.securityToken,
+      });
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe("platform\n");
+    });
+
+    it("rejects a server name before any request", async () => {
+      simulator.clearRequests();
+      const run = await runCli(["get", "web-1", "role", "--endpoint", simulator.url, "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('serverId "web-1" is not a UUID');
+      expect(simulator.requestCount).toBe(0);
+    });
+
+    it("names the variables when credentials are missing", async () => {
+      const run = await runProcess(process.execPath, [CLI, "get", WEB_ID, "role", "--endpoint", simulator.url, "--project-id", PROJECT_ID], environment());
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("HW_ACCESS_KEY");
+      expect(run.stderr).toContain("HW_SECRET_KEY");
+    });
+
+    it("reports a wrong secret key without echoing it", async () => {
+      const run = await runCli(["get", WEB_ID, "role", "--endpoint", simulator.url, "--project-id", PROJECT_ID], { HW_SECRET_KEY: "do-not-print-me" });
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("status 401");
+      expectNoSecrets(run);
+    });
+
+    it("rejects --profile as not supported yet", async () => {
+      const run = await runCli(["get", WEB_ID, "role", "--profile", "default", "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('--profile "default" is not supported yet');
+    });
+
+    it("rejects an invalid --region before any request", async () => {
+      simulator.clearRequests();
+      const run = await runCli(["get", WEB_ID, "role", "--region", "North 4", "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('--region "North 4" is not a region name');
+      expect(simulator.requestCount).toBe(0);
+    });
+
+    it("rejects an unknown option with exit 1", async () => {
+      const run = await runCli(["get", WEB_ID, "role", "--secret-key", "x"]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("unknown option '--secret-key'");
+    });
+
+    it("rejects a --concurrency of 0", async () => {
+      const run = await runCli(["list", WEB_ID, "--concurrency", "0"]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("Use a whole number from 1 to 64");
+    });
+  });
+
+  describe("list", () => {
+    it("prints sorted key=value lines", async () => {
+      const run = await runCli(["list", WEB_ID, "--endpoint", simulator.url, "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe("db-password=s3cret-value-1\nrole=web\nteam=platform\ntier name=front\n");
+    });
+
+    it("prints JSON", async () => {
+      const run = await runCli(["list", DB_ID, "--format", "json", "--endpoint", simulator.url, "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout).metadata).toEqual({ role: "db", team: "data" });
+    });
+
+    it("exits 1 for an unknown server", async () => {
+      const run = await runCli(["list", "00000000-0000-4000-8000-000000000000", "--endpoint", simulator.url, "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("Server 00000000-0000-4000-8000-000000000000 was not found");
+    });
+  });
+
+  describe("export", () => {
+    it("writes YAML that check accepts", async () => {
+      const file = path.join(workDir, "exported.yaml");
+      const exported = await runCli(["export", WEB_ID, DB_ID, "--endpoint", simulator.url, "--project-id", PROJECT_ID, "--region", "cn-north-4", "--secret", "db-password", "-o", file]);
+      const checked = await runCli(["check", file, "--strict", "--endpoint", simulator.url]);
+
+      expect(exported.code).toBe(0);
+      expect(exported.stderr).toContain(`Wrote the expectations of 2 servers to ${file}.`);
+      expect(checked.code).toBe(0);
+      expect(checked.stdout).toContain("2 matched, 0 drifted, 0 failed");
+    });
+
+    it("writes a secret key as a digest only", async () => {
+      const run = await runCli(["export", WEB_ID, "--secret", "db-password", "--endpoint", simulator.url, "--project-id", PROJECT_ID]);
+      const contents = parseYaml(run.stdout) as { defaults: unknown; servers: { keys: Record<string, unknown> }[] };
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).not.toContain("s3cret-value-1");
+      expect(contents.defaults).toEqual({ projectId: PROJECT_ID });
+      expect(contents.servers[0].keys["db-password"]).toEqual({
+        sha256: createHash("sha256").update("s3cret-value-1", "utf8").digest("hex"),
+        secret: true,
+      });
+      expect(contents.servers[0].keys.role).toBe("web");
+    });
+
+    it("writes JSON for an .json output and keeps an existing file", async () => {
+      const file = path.join(workDir, "exported.json");
+      const first = await runCli(["export", DB_ID, "--endpoint", simulator.url, "--project-id", PROJECT_ID, "--output", file]);
+      const second = await runCli(["export", DB_ID, "--endpoint", simulator.url, "--project-id", PROJECT_ID, "--output", file]);
+
+      expect(first.code).toBe(0);
+      expect(JSON.parse(readFileSync(file, "utf8")).servers).toEqual([{ id: DB_ID, keys: { role: "db", team: "data" } }]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain("pass --force to overwrite it");
+    });
+
+    it("fails whole when one server is missing", async () => {
+      const run = await runCli(["export", WEB_ID, "00000000-0000-4000-8000-000000000000", "--endpoint", simulator.url, "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+    });
+  });
+
+  describe("check", () => {
+    it("exits 0 when every pair matches", async () => {
+      const run = await runCli(["check", fixture("match.yaml"), "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("OK     web-1 (6f0e2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b): 4 keys match");
+      expect(run.stdout).toContain("OK     edge-1 (9c3d4e5f-7a8b-4c9d-be0f-3a4b5c6d7e8f): 1 key matches");
+      expect(run.stdout).toContain("3 servers: 3 matched, 0 drifted, 0 failed; 0 differences.");
+      expectNoSecrets(run);
+    });
+
+    it("sends one request per server", async () => {
+      simulator.clearRequests();
+      await runCli(["check", fixture("match.yaml"), "--endpoint", simulator.url]);
+
+      expect(simulator.requests.map((request) => request.path).sort()).toEqual(
+        [
+          `/v2.1/${PROJECT_ID}/servers/${WEB_ID}/metadata`,
+          `/v2.1/${PROJECT_ID}/servers/${DB_ID}/metadata`,
+          `/v2.1/${DATA.projects[1].id}/servers/9c3d4e5f-7a8b-4c9d-be0f-3a4b5c6d7e8f/metadata`,
+        ].sort(),
+      );
+    });
+
+    it("reads a JSON file with a digest", async () => {
+      const run = await runCli(["check", fixture("match.json"), "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("1 matched");
+    });
+
+    it("exits 2 and lists drift as text", async () => {
+      const run = await runCli(["check", fixture("drift.yaml"), "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(2);
+      expect(run.stdout).toContain("DRIFT  web-1 (6f0e2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b): 3 differences");
+      expect(run.stdout).toContain('changed     role: expected "api", found "web"');
+      expect(run.stdout).toContain('missing     owner: expected "alice", the key is not set');
+      expect(run.stdout).toContain("changed     db-password: the secret value differs");
+      expect(run.stdout).toContain("OK     db-1");
+      expectNoSecrets(run);
+    });
+
+    it("counts unexpected keys only with --strict", async () => {
+      const plain = await runCli(["check", fixture("match.yaml"), "--endpoint", simulator.url]);
+      const strict = await runCli(["check", fixture("match.yaml"), "--strict", "--endpoint", simulator.url]);
+
+      expect(plain.code).toBe(0);
+      expect(strict.code).toBe(2);
+      expect(strict.stdout).toContain("unexpected  team: set on the server but not in the expectations file");
+      expect(strict.stdout).not.toContain("data");
+    });
+
+    it("lists every difference as JSON without secret values", async () => {
+      const run = await runCli(["check", fixture("drift.yaml"), "--format", "json", "--endpoint", simulator.url]);
+      const report = JSON.parse(run.stdout) as { result: string; exitCode: number; summary: unknown; servers: { id: string; status: string; differences: unknown[] }[] };
+
+      expect(run.code).toBe(2);
+      expect(report.result).toBe("drift");
+      expect(report.exitCode).toBe(2);
+      expect(report.summary).toEqual({ servers: 2, matched: 1, drifted: 1, failed: 0, differences: 3 });
+      expect(report.servers[0].differences).toEqual([
+        { key: "role", kind: "changed", secret: false, expected: "api", actual: "web" },
+        { key: "owner", kind: "missing", secret: false, expected: "alice" },
+        { key: "db-password", kind: "changed", secret: true },
+      ]);
+      expect(report.servers[1]).toEqual({ id: DB_ID, name: "db-1", status: "match", keysChecked: 2, differences: [] });
+      expectNoSecrets(run);
+    });
+
+    it("writes a Markdown table", async () => {
+      const run = await runCli(["check", fixture("drift.yaml"), "--format", "markdown", "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(2);
+      expect(run.stdout).toContain("## ECS metadata check: drift found");
+      expect(run.stdout).toContain("| server | key | difference | expected | found |");
+      expect(run.stdout).toContain('| web-1 `6f0e2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b` | `role` | changed | `"api"` | `"web"` |');
+      expect(run.stdout).toContain("| `db-password` | changed | (secret) | (secret, differs) |");
+      expect(run.stdout).toContain("<details><summary>1 server matches</summary>");
+      expectNoSecrets(run);
+    });
+
+    it("exits 1 on an error even with drift", async () => {
+      const run = await runCli(["check", fixture("drift-and-error.yaml"), "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain("DRIFT  6f0e2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b: 1 difference");
+      expect(run.stdout).toContain("ERROR  gone-1 (00000000-0000-4000-8000-000000000000): GET");
+      expect(run.stdout).toContain("1 drifted, 1 failed");
+    });
+
+    it("reports errors in Markdown", async () => {
+      const run = await runCli(["check", fixture("drift-and-error.yaml"), "--format", "markdown", "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain("## ECS metadata check: errors, the check is incomplete");
+      expect(run.stdout).toContain("### Errors");
+      expect(run.stdout).toContain("- gone-1 `00000000-0000-4000-8000-000000000000`: GET");
+    });
+
+    it("prints nothing with --quiet", async () => {
+      const run = await runCli(["check", fixture("drift.yaml"), "--quiet", "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toBe("");
+    });
+
+    it("lists every problem of an invalid YAML file by line and path", async () => {
+      simulator.clearRequests();
+      const run = await runCli(["check", fixture("invalid.yaml"), "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`Invalid expectations file ${fixture("invalid.yaml")}:`);
+      expect(run.stderr).toContain('line 3, defaults.projectId: projectId "not-a-project" is not a project id');
+      expect(run.stderr).toContain('line 5, servers[0].id: serverId "web-1" is not a UUID');
+      expect(run.stderr).toContain("line 10, servers[1].keys.port: is a number, not a string");
+      expect(run.stderr).toContain("line 11, servers[1].keys.db-password.secret: must be true or false.");
+      expect(run.stderr).toContain('line 12, servers[1].keys["a/b"]: key "a/b" is invalid');
+      expect(run.stderr).toContain('line 14, servers[2]: has the unknown field "kyes"');
+      expect(run.stderr).toContain("line 13, servers[2].keys: is missing");
+      expect(simulator.requestCount).toBe(0);
+      expectNoSecrets(run);
+    });
+
+    it("names the path of a bad entry in a JSON file", async () => {
+      const run = await runCli(["check", fixture("invalid.json"), "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("line 5, servers[0].keys.role: is a list, not a string");
+    });
+
+    it("rejects a .json file that is not JSON without quoting it", async () => {
+      const run = await runCli(["check", fixture("not-json.json"), "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("is not valid JSON");
+      expectNoSecrets(run);
+    });
+
+    it("exits 1 for a missing file", async () => {
+      const run = await runCli(["check", path.join(workDir, "absent.yaml"), "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("cannot be read (ENOENT)");
+    });
+  });
+
+  describe("limits and progress", () => {
+    it("fails a server whose lookup exceeds --timeout", async () => {
+      const slow = await startSimulator({ data: DATA, latencyMs: 3000 });
+      try {
+        const run = await runCli(["check", fixture("match.json"), "--timeout", "0.3", "--endpoint", slow.url]);
+
+        expect(run.code).toBe(1);
+        expect(run.stdout).toMatch(/ERROR .* timed out/);
+      } finally {
+        await slow.close();
+      }
+    });
+
+    it("shows a progress bar only on a terminal", async () => {
+      const serverIds = Array.from({ length: 25 }, (_, index) => `aaaaaaaa-0000-4000-8000-${String(index).padStart(12, "0")}`);
+      const data: SimulatorData = {
+        ...DATA,
+        projects: [{ ...DATA.projects[0], servers: serverIds.map((id) => ({ id, name: "", status: "ACTIVE", metadata: { role: "batch" } })) }],
+      };
+      const large = await startSimulator({ data });
+      const file = path.join(workDir, "large.yaml");
+      writeFileSync(file, `defaults: { projectId: ${PROJECT_ID} }\nservers:\n${serverIds.map((id) => `  - { id: ${id}, keys: { role: batch } }\n`).join("")}`);
+      const reportFile = path.join(workDir, "large-report.txt");
+      try {
+        const piped = await runCli(["check", file, "--endpoint", large.url]);
+        // script(1) gives the command a terminal; stdout goes to a file, so only stderr reaches the terminal.
+        const command = [process.execPath, CLI, "check", file, "--endpoint", large.url].map((part) => `'${part}'`).join(" ") + ` > '${reportFile}'`;
+        const onTerminal = await runProcess("script", ["-qec", command, "/dev/null"], environment({ HW_ACCESS_KEY: PERMANENT.accessKey, HW_SECRET_KEY: PERMANENT.secretKey }));
+
+        expect(piped.code).toBe(0);
+        expect(piped.stderr).toBe("");
+        expect(onTerminal.stdout).toContain("Checking servers [");
+        expect(readFileSync(reportFile, "utf8")).toContain("25 servers: 25 matched");
+        expect(readFileSync(reportFile, "utf8")).not.toContain("Checking servers");
+      } finally {
+        await large.close();
+      }
+    });
+  });
+
+  describe("bin entry", () => {
+    it("prints the help through npx", async () => {
+      const run = await runProcess("npx", ["--offline", "ecs-metadata", "--help"], environment());
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("Usage: ecs-metadata [options] [command]");
+      expect(run.stdout).toContain("check [options] <expectations-file>");
+    });
+
+    it("prints the version through npx", async () => {
+      const run = await runProcess("npx", ["--offline", "ecs-metadata", "--version"], environment());
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(`${PACKAGE_VERSION}\n`);
+    });
+  });
+});
