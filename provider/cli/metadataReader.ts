@@ -1,5 +1,13 @@
-import { ApiVersion, EcsClient } from "../client";
-import { MissingSettingError, ResolvedTarget, createEnvironmentSource, resolveCredentials, resolveRetrySettings, resolveTarget } from "../settings";
+import { ApiVersion, lookupMetadataKey, readAllMetadata, SharedLookupSettings } from "../client";
+import {
+  MissingSettingError,
+  ResolvedTarget,
+  createEnvironmentSource,
+  resolveCredentials,
+  resolveRetrySettings,
+  resolveTarget,
+  resolveThroughputSettings,
+} from "../settings";
 import { AkSkCredentials } from "../signer";
 import { CommonOptions, createOptionSource } from "./commonOptions";
 
@@ -22,7 +30,7 @@ export interface ServerLocation {
 /** Project, region, endpoint and API version that a reader sends its requests to. */
 export type ReaderTarget = Pick<ResolvedTarget, "projectId" | "region" | "endpoint" | "apiVersion">;
 
-/** {@link MetadataReader} on {@link EcsClient}, with its resolved target. */
+/** {@link MetadataReader} on the clients this process shares, with its resolved target. */
 export interface EcsMetadataReader extends MetadataReader {
   readonly target: ReaderTarget;
 }
@@ -39,14 +47,22 @@ export function createEcsMetadataReader(location: ServerLocation, options: Commo
   const target = resolveReaderTarget(location, options, env);
   const credentials = resolveEnvironmentCredentials(env);
 
-  const retry = resolveRetrySettings([createEnvironmentSource(env)]);
+  const environment = [createEnvironmentSource(env)];
+  const retry = resolveRetrySettings(environment);
   const deadlineMs = options.deadlineMs ?? retry.deadlineMs;
-  const client = new EcsClient({ endpoint: target.endpoint, credentials, maxRetries: retry.maxRetries, deadlineMs, userAgent: USER_AGENT });
+  const settings: SharedLookupSettings = {
+    endpoint: target.endpoint,
+    credentials,
+    maxRetries: retry.maxRetries,
+    deadlineMs,
+    ...resolveThroughputSettings(environment),
+    userAgent: USER_AGENT,
+  };
 
   return {
     target,
-    getKey: (serverId, key) => client.getMetadataKey({ apiVersion: target.apiVersion, projectId: target.projectId, serverId, key }),
-    getAll: (serverId) => client.getAllMetadata({ apiVersion: target.apiVersion, projectId: target.projectId, serverId }),
+    getKey: (serverId, key) => lookupMetadataKey(settings, { apiVersion: target.apiVersion, projectId: target.projectId, serverId, key }),
+    getAll: (serverId) => readAllMetadata(settings, { apiVersion: target.apiVersion, projectId: target.projectId, serverId }),
   };
 }
 

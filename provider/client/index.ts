@@ -35,4 +35,4 @@ export {
 } from "./urls";
 export { MetadataBatcher, type MetadataBatcherOptions, type MetadataReader } from "./metadataBatcher";
 export { RateLimiter, type RateLimiterOptions } from "./rateLimiter";
-export { lookupMetadataKey, resetSharedLookups, type SharedLookupSettings } from "./sharedLookups";
+export { lookupMetadataKey, readAllMetadata, resetSharedLookups, type SharedLookupSettings } from "./sharedLookups";

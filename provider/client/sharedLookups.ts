@@ -6,7 +6,7 @@ import { FailedRequest } from "./errors";
 import { MetadataBatcher, MetadataReader } from "./metadataBatcher";
 import { RateLimiter } from "./rateLimiter";
 import { readMetadataKeyResponse } from "./responses";
-import { buildMetadataKeyUrl, MetadataKeyTarget } from "./urls";
+import { buildMetadataKeyUrl, MetadataKeyTarget, ServerTarget } from "./urls";
 
 /** Everything a lookup needs besides its target: endpoint, credentials, retries and throughput limits. */
 export interface SharedLookupSettings {
@@ -26,7 +26,12 @@ export interface SharedLookupSettings {
 const RATE_WINDOW_MS = 1050;
 
 const limitersByEndpoint = new Map<string, RateLimiter>();
-const readersByClient = new Map<string, { getMetadataKey(target: MetadataKeyTarget): Promise<string> }>();
+interface SharedClient {
+  readonly client: EcsClient;
+  readonly reader: { getMetadataKey(target: MetadataKeyTarget): Promise<string> };
+}
+
+const clientsBySettings = new Map<string, SharedClient>();
 
 /**
  * Looks up one metadata key through the clients this process shares: one rate limiter per
@@ -34,16 +39,21 @@ const readersByClient = new Map<string, { getMetadataKey(target: MetadataKeyTarg
  * {@link MetadataBatcher}. Nothing here is serialized; each process builds its own on first use.
  */
 export function lookupMetadataKey(settings: SharedLookupSettings, target: MetadataKeyTarget): Promise<string> {
-  return readerFor(settings).getMetadataKey(target);
+  return sharedClientFor(settings).reader.getMetadataKey(target);
+}
+
+/** Reads every metadata pair of a server with `GET .../metadata`, within the endpoint's shared rate limit. */
+export function readAllMetadata(settings: SharedLookupSettings, server: ServerTarget): Promise<Record<string, string>> {
+  return sharedClientFor(settings).client.getAllMetadata(server);
 }
 
 /** Forgets every shared client and limiter, for tests that change settings within one process. */
 export function resetSharedLookups(): void {
   limitersByEndpoint.clear();
-  readersByClient.clear();
+  clientsBySettings.clear();
 }
 
-function readerFor(settings: SharedLookupSettings): { getMetadataKey(target: MetadataKeyTarget): Promise<string> } {
+function sharedClientFor(settings: SharedLookupSettings): SharedClient {
   const clientKey = fingerprint([
     settings.endpoint,
     settings.credentials.accessKey,
@@ -55,8 +65,8 @@ function readerFor(settings: SharedLookupSettings): { getMetadataKey(target: Met
     String(settings.maxConcurrentRequests),
     String(settings.coalesceLookups),
   ]);
-  let reader = readersByClient.get(clientKey);
-  if (!reader) {
+  let shared = clientsBySettings.get(clientKey);
+  if (!shared) {
     const client = new EcsClient({
       endpoint: settings.endpoint,
       credentials: settings.credentials,
@@ -66,10 +76,11 @@ function readerFor(settings: SharedLookupSettings): { getMetadataKey(target: Met
       logger: settings.logger,
       limiter: limiterFor(settings),
     });
-    reader = settings.coalesceLookups ? new MetadataBatcher(batchingReaderOf(client, settings.endpoint)) : client;
-    readersByClient.set(clientKey, reader);
+    const reader = settings.coalesceLookups ? new MetadataBatcher(batchingReaderOf(client, settings.endpoint)) : client;
+    shared = { client, reader };
+    clientsBySettings.set(clientKey, shared);
   }
-  return reader;
+  return shared;
 }
 
 function limiterFor(settings: SharedLookupSettings): RateLimiter {

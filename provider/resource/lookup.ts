@@ -1,5 +1,5 @@
-import { EcsClient, KeyNotFoundError } from "../client";
-import { resolveCredentials, resolveRetrySettings, resolveTarget, SettingsSource } from "../settings";
+import { KeyNotFoundError, lookupMetadataKey } from "../client";
+import { resolveCredentials, resolveRetrySettings, resolveTarget, resolveThroughputSettings, SettingsSource } from "../settings";
 import type { DebugLogger } from "./debugLogger";
 import { ServerMetadataKeyInputs, ServerMetadataKeyOutputs } from "./types";
 
@@ -13,8 +13,9 @@ export interface LookupOptions {
 }
 
 /**
- * Looks up one metadata key: resolves the target, credentials and retry settings from the inputs and
- * the sources, sends a signed `GET` (retried as the client's rules allow), and returns the value with
+ * Looks up one metadata key: resolves the target, credentials, retry and throughput settings from the
+ * inputs and the sources, reads the value through the clients this process shares (so lookups of one
+ * server pending together share one request, within the endpoint's rate limit), and returns it with
  * the resolved target. When the key is missing
  * and `ifMissing` is `"default"`, returns `defaultValue` with `found: false`; every other error,
  * a missing server included, is raised.
@@ -28,20 +29,14 @@ export async function lookupServerMetadataKey(
   const credentials = resolveCredentials(sources);
   const { maxRetries, deadlineMs } = resolveRetrySettings(sources);
 
-  const client = new EcsClient({
-    endpoint: target.endpoint,
-    credentials,
-    maxRetries,
-    deadlineMs,
-    logger: options.logger,
-    userAgent: USER_AGENT,
-  });
+  const throughput = resolveThroughputSettings(sources);
+  const settings = { endpoint: target.endpoint, credentials, maxRetries, deadlineMs, ...throughput, logger: options.logger, userAgent: USER_AGENT };
   const where = `key "${target.key}" of server ${target.serverId} at ${target.endpoint}`;
 
   let value: string;
   let found = true;
   try {
-    value = await client.getMetadataKey(target);
+    value = await lookupMetadataKey(settings, target);
   } catch (error) {
     if (!(error instanceof KeyNotFoundError) || inputs.ifMissing !== "default" || inputs.defaultValue === undefined) {
       options.logger?.debug(`Lookup of ${where} failed: ${(error as Error).name}.`);
