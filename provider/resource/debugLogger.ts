@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 /** Sink of debug messages; the shape the ECS client's `logger` option takes. */
 export interface DebugLogger {
@@ -14,6 +14,13 @@ export interface DebugLogger {
  */
 export const pulumiDebugLogger: DebugLogger = {
   debug(message: string): void {
-    pulumi.log.debug(message).catch(() => undefined);
+    // The provider host and a Pulumi program have @pulumi/pulumi loaded already. Any other process that
+    // runs lookups has no engine to send messages to, so it skips them rather than load 70 MB for nothing.
+    const modulePath = require.resolve("@pulumi/pulumi");
+    if (require.cache[modulePath] === undefined) {
+      return;
+    }
+    const { log } = require(modulePath) as typeof pulumi;
+    log.debug(message).catch(() => undefined);
   },
 };

@@ -1,4 +1,4 @@
-import { KeyNotFoundError, lookupMetadataKey } from "../client";
+import { KeyNotFoundError, lookupMetadataKey, SharedLookupSettings } from "../client";
 import { resolveCredentials, resolveRetrySettings, resolveTarget, resolveThroughputSettings, SettingsSource } from "../settings";
 import type { DebugLogger } from "./debugLogger";
 import { ServerMetadataKeyInputs, ServerMetadataKeyOutputs } from "./types";
@@ -26,11 +26,7 @@ export async function lookupServerMetadataKey(
   options: LookupOptions = {},
 ): Promise<ServerMetadataKeyOutputs> {
   const target = resolveTarget(inputs, sources);
-  const credentials = resolveCredentials(sources);
-  const { maxRetries, deadlineMs } = resolveRetrySettings(sources);
-
-  const throughput = resolveThroughputSettings(sources);
-  const settings = { endpoint: target.endpoint, credentials, maxRetries, deadlineMs, ...throughput, logger: options.logger, userAgent: USER_AGENT };
+  const settings: SharedLookupSettings = { ...sharedSettingsOf(sources), endpoint: target.endpoint, logger: options.logger };
   const where = `key "${target.key}" of server ${target.serverId} at ${target.endpoint}`;
 
   let value: string;
@@ -60,4 +56,23 @@ export async function lookupServerMetadataKey(
     found,
     value,
   };
+}
+
+type SettingsWithoutEndpoint = Omit<SharedLookupSettings, "endpoint" | "logger">;
+
+const sharedSettingsBySources = new WeakMap<readonly SettingsSource[], SettingsWithoutEndpoint>();
+
+/**
+ * Resolves the credentials, retry and throughput settings, which do not depend on a lookup's inputs,
+ * once per sources array: the provider host keeps one array per configuration, and thousands of
+ * lookups then share one result.
+ */
+function sharedSettingsOf(sources: readonly SettingsSource[]): SettingsWithoutEndpoint {
+  let settings = sharedSettingsBySources.get(sources);
+  if (settings === undefined) {
+    const { maxRetries, deadlineMs } = resolveRetrySettings(sources);
+    settings = { credentials: resolveCredentials(sources), maxRetries, deadlineMs, ...resolveThroughputSettings(sources), userAgent: USER_AGENT };
+    sharedSettingsBySources.set(sources, settings);
+  }
+  return settings;
 }

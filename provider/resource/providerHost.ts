@@ -28,10 +28,12 @@ const SETTING_INPUT_NAMES = ["projectId", "region", "endpoint"] as const;
  */
 class ServerMetadataKeyHostProvider implements pulumi.dynamic.ResourceProvider {
   private config: pulumi.dynamic.Config | undefined;
+  private cachedSources: SettingsSource[] | undefined;
 
   /** Stores the stack config that the engine hands the host; secrets in it stay in this process. */
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.config = request.config;
+    this.cachedSources = undefined;
   }
 
   /**
@@ -128,9 +130,13 @@ class ServerMetadataKeyHostProvider implements pulumi.dynamic.ResourceProvider {
   /** Deletes nothing remote: the resource only reads a value. */
   async delete(): Promise<void> {}
 
+  /** Returns the settings sources of this host, built once per configuration so lookups can share what they resolve from them. */
   private sources(): SettingsSource[] {
-    const config = this.config;
-    return [createConfigSource((key) => config?.get(key)), createEnvironmentSource(process.env)];
+    if (this.cachedSources === undefined) {
+      const config = this.config;
+      this.cachedSources = [createConfigSource((key) => config?.get(key)), createEnvironmentSource(process.env)];
+    }
+    return this.cachedSources;
   }
 }
 

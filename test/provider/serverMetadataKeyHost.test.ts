@@ -106,6 +106,14 @@ describe("create", () => {
     ]);
   });
 
+  it("shares one request between keys of one server created together", async () => {
+    const role = await host.client.check(urnOf("role"), {}, inputs());
+    const team = await host.client.check(urnOf("team"), {}, inputs({ key: "owner:team" }));
+    const results = await Promise.all([host.client.create(urnOf("role"), role.inputs), host.client.create(urnOf("team"), team.inputs)]);
+    expect(results.map((result) => result.properties.value)).toEqual(["web", "platform"]);
+    expect(simulator.requests.map((request) => request.path)).toEqual([`/v2.1/${PROJECT_ID}/servers/${SERVER_ID}/metadata`]);
+  });
+
   it("uses v2 when asked", async () => {
     await create("role-v2", inputs({ apiVersion: "v2" }));
     expect(simulator.requests[0].path.startsWith("/v2/")).toBe(true);

@@ -92,8 +92,9 @@ describe("resource options and secrets", () => {
     simulator.setMetadata(PROJECT_ID, SERVER_ID, "role", "web");
     simulator.clearRequests();
     // Holds back every lookup of "role", so that without dependsOn the lookup of "owner:team" would finish first.
+    // Coalescing is off, so that each lookup is its own single-key request whose order the endpoint records.
     simulator.addFaults([{ name: "slow role", match: { key: "role" }, steps: [{ action: "pass", delayMs: 400 }], repeat: true }]);
-    const config = { ...stackConfig(simulator.url, TEMPORARY), "options:serverId": SERVER_ID };
+    const config = { ...stackConfig(simulator.url, TEMPORARY), "options:serverId": SERVER_ID, "huaweicloud:coalesceLookups": "false" };
     try {
       run = await runProgram({ program: OPTIONS_PROGRAM, project: "options", config });
       requestPaths = simulator.requests.map((request) => decodeURIComponent(request.path));
