@@ -1,8 +1,9 @@
+import type http from "node:http";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleepFor } from "node:timers/promises";
 
 import { AkSkCredentials, signRequest } from "../signer";
-import { EcsRequestError, FailedRequest, InvalidInputError, InvalidResponseError, NetworkError } from "./errors";
+import { EcsApiError, EcsRequestError, FailedRequest, InvalidInputError, InvalidResponseError, NetworkError } from "./errors";
 import { LookupContext, RawResponse, readAllMetadataResponse, readMetadataKeyResponse } from "./responses";
 import {
   computeBackoffDelay,
@@ -28,8 +29,12 @@ export interface EcsClientLogger {
 export interface EcsClientOptions {
   /** ECS endpoint, such as `https://ecs.cn-north-4.myhuaweicloud.com`. */
   readonly endpoint: string;
-  /** AK/SK credentials that sign every request. */
-  readonly credentials: AkSkCredentials;
+  /** AK/SK credentials that sign every request; required unless `authorizer` is set. */
+  readonly credentials?: AkSkCredentials;
+  /** Adds the authentication headers of each attempt in place of `credentials`, as the IAM token modes do. */
+  readonly authorizer?: EcsRequestAuthorizer;
+  /** Returns the agent of a request URL, with its TLS and proxy settings; a plain keep-alive agent unless set. */
+  readonly agentFor?: (url: URL) => http.Agent;
   /** Time limit of one attempt in milliseconds, body included; 20,000 unless set. The deadline's remaining time lowers it. */
   readonly timeoutMs?: number;
   /** Retries after the first attempt, from 0 to 100; 5 unless set. */
@@ -55,6 +60,19 @@ export interface EcsClientOptions {
   /** Runs each attempt when the endpoint's rate and concurrency limits allow it; attempts run at once unless set. */
   readonly limiter?: RequestLimiter;
 }
+
+/** Authentication of requests other than AK/SK signing with {@link EcsClientOptions.credentials}. */
+export interface EcsRequestAuthorizer {
+  /** Who the requests act as, for error messages, such as an IAM user name; never a secret. */
+  readonly principal: string;
+  /** Returns the headers to send: the given ones plus the authentication headers. */
+  authorize(request: { readonly method: string; readonly url: URL; readonly headers: Readonly<Record<string, string>> }): Promise<Record<string, string>>;
+  /** Drops a token the API answered 401 `APIGW.0307` for, and returns whether the next attempt uses a new one. */
+  renewToken(): Promise<boolean>;
+}
+
+/** Gateway error code of a 401 for an expired token: "the token must be updated". */
+export const TOKEN_EXPIRED_ERROR_CODE = "APIGW.0307";
 
 /** Gate that each attempt passes, such as a {@link RateLimiter} shared by every client of an endpoint. */
 export interface RequestLimiter {
@@ -85,6 +103,9 @@ export class EcsClient {
 
   /** @throws {@link InvalidInputError} for a retry or time setting out of range. */
   constructor(options: EcsClientOptions) {
+    if (options.credentials === undefined && options.authorizer === undefined) {
+      throw new InvalidInputError("credentials", "EcsClient needs credentials (AK/SK) or an authorizer (IAM token); neither was given.");
+    }
     this.options = options;
     this.retry = {
       maxRetries: readWholeNumber("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES, 0, MAX_MAX_RETRIES),
@@ -127,11 +148,12 @@ export class EcsClient {
 
   private async getWithRetries<T>(url: URL, target: ServerTarget, read: (response: RawResponse, context: LookupContext) => T): Promise<T> {
     const request: FailedRequest = { method: "GET", path: url.pathname, endpoint: url.origin };
-    const context: LookupContext = { request, target, accessKey: this.options.credentials.accessKey };
+    const context: LookupContext = { request, target, accessKey: this.options.credentials?.accessKey };
     const monotonicNow = this.options.monotonicNow ?? (() => performance.now());
     const sleep = this.options.sleep ?? ((ms: number) => sleepFor(ms));
     const { maxRetries, deadlineMs } = this.retry;
-    const maxAttempts = maxRetries + 1;
+    let maxAttempts = maxRetries + 1;
+    let tokenRenewed = false;
     const deadlineAt = monotonicNow() + deadlineMs;
 
     for (let attempt = 1; ; attempt++) {
@@ -152,6 +174,15 @@ export class EcsClient {
       }
 
       const error = result.error;
+      if (!tokenRenewed && this.options.authorizer !== undefined && error instanceof EcsApiError && error.status === 401 && error.errorCode === TOKEN_EXPIRED_ERROR_CODE) {
+        // Renewed once per lookup at most, so a token the API keeps refusing fails instead of looping.
+        tokenRenewed = true;
+        if (await this.options.authorizer.renewToken()) {
+          this.log(`${summary}; the token expired, sending again with a new token`);
+          maxAttempts += 1;
+          continue;
+        }
+      }
       if (!result.retryable) {
         this.log(`${summary}; not retried`);
         error.recordAttempts(attempt, attempt > 1 ? `Gave up after ${attempt} attempts, because this failure is not retried.` : undefined);
@@ -184,12 +215,15 @@ export class EcsClient {
     read: (response: RawResponse, context: LookupContext) => T,
   ): Promise<AttemptResult<T>> {
     const now = this.options.now ?? (() => new Date());
-    const headers = signRequest({ method: "GET", url, headers: { Accept: "application/json" } }, this.options.credentials, { now: now() });
+    const unsigned = { method: "GET", url, headers: { Accept: "application/json" } };
+    const headers = this.options.authorizer
+      ? await this.options.authorizer.authorize(unsigned)
+      : signRequest(unsigned, this.options.credentials as AkSkCredentials, { now: now() });
     if (this.options.userAgent) {
       headers["User-Agent"] = this.options.userAgent;
     }
 
-    const outcome = await sendGet({ url, headers, timeoutMs });
+    const outcome = await sendGet({ url, headers, timeoutMs, agent: this.options.agentFor?.(url) });
     return this.classify(outcome, request, context, now, read);
   }
 

@@ -1,4 +1,4 @@
-export { EcsClient, type EcsClientLogger, type EcsClientOptions } from "./ecsClient";
+export { EcsClient, TOKEN_EXPIRED_ERROR_CODE, type EcsClientLogger, type EcsClientOptions, type EcsRequestAuthorizer } from "./ecsClient";
 export * from "./errors";
 export { destroyKeepAliveAgents, getKeepAliveAgent } from "./httpAgents";
 export { findDuplicateJsonKey } from "./jsonDuplicateKeys";

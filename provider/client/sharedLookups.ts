@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
+import type http from "node:http";
 
 import { AkSkCredentials } from "../signer";
-import { EcsClient, EcsClientLogger } from "./ecsClient";
+import { EcsClient, EcsClientLogger, EcsRequestAuthorizer } from "./ecsClient";
 import { FailedRequest } from "./errors";
 import { MetadataBatcher, MetadataReader } from "./metadataBatcher";
 import { RateLimiter } from "./rateLimiter";
@@ -11,7 +12,14 @@ import { buildMetadataKeyUrl, MetadataKeyTarget, ServerTarget } from "./urls";
 /** Everything a lookup needs besides its target: endpoint, credentials, retries and throughput limits. */
 export interface SharedLookupSettings {
   readonly endpoint: string;
-  readonly credentials: AkSkCredentials;
+  /** AK/SK credentials; required unless `authorizer` is set. */
+  readonly credentials?: AkSkCredentials;
+  /** Authentication of the IAM token modes, in place of `credentials`. */
+  readonly authorizer?: EcsRequestAuthorizer;
+  /** Returns the agent of a request URL, with its TLS and proxy settings. */
+  readonly agentFor?: (url: URL) => http.Agent;
+  /** Identifies what `authorizer` and `agentFor` depend on (token scope, TLS settings), so that clients that differ are kept apart. */
+  readonly clientKey?: string;
   readonly maxRetries?: number;
   readonly deadlineMs?: number;
   readonly maxRequestsPerSecond: number;
@@ -56,9 +64,11 @@ export function resetSharedLookups(): void {
 function sharedClientFor(settings: SharedLookupSettings): SharedClient {
   const clientKey = fingerprint([
     settings.endpoint,
-    settings.credentials.accessKey,
-    settings.credentials.secretKey,
-    settings.credentials.securityToken ?? "",
+    settings.credentials?.accessKey ?? "",
+    settings.credentials?.secretKey ?? "",
+    settings.credentials?.securityToken ?? "",
+    settings.authorizer?.principal ?? "",
+    settings.clientKey ?? "",
     String(settings.maxRetries),
     String(settings.deadlineMs),
     String(settings.maxRequestsPerSecond),
@@ -70,6 +80,8 @@ function sharedClientFor(settings: SharedLookupSettings): SharedClient {
     const client = new EcsClient({
       endpoint: settings.endpoint,
       credentials: settings.credentials,
+      authorizer: settings.authorizer,
+      agentFor: settings.agentFor,
       maxRetries: settings.maxRetries,
       deadlineMs: settings.deadlineMs,
       userAgent: settings.userAgent,

@@ -1,3 +1,4 @@
+import type http from "node:http";
 import type { Readable } from "node:stream";
 
 import axios, { AxiosError } from "axios";
@@ -33,6 +34,8 @@ export interface GetRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** Time limit of the whole exchange, body included, in milliseconds. */
   readonly timeoutMs: number;
+  /** Agent that makes the connection, with its TLS and proxy settings; a plain keep-alive agent of the origin unless set. */
+  readonly agent?: http.Agent;
 }
 
 /**
@@ -60,10 +63,10 @@ export async function sendGet(request: GetRequest): Promise<AttemptOutcome> {
         validateStatus: () => true,
         maxRedirects: 0,
         signal: controller.signal,
-        httpAgent: getKeepAliveAgent(request.url.origin),
-        httpsAgent: getKeepAliveAgent(request.url.origin),
-        // NOTE: proxy settings from the environment apply to non-loopback endpoints through axios's own rules.
-        proxy: LOOPBACK_HOSTS.has(request.url.hostname) ? false : undefined,
+        httpAgent: request.agent ?? getKeepAliveAgent(request.url.origin),
+        httpsAgent: request.agent ?? getKeepAliveAgent(request.url.origin),
+        // A given agent makes its own proxy decision. NOTE: without one, axios's own proxy rules apply to non-loopback endpoints.
+        proxy: request.agent !== undefined || LOOPBACK_HOSTS.has(request.url.hostname) ? false : undefined,
       });
     } catch (error) {
       return describeNoResponse(error, timedOut, request.timeoutMs);

@@ -3,6 +3,8 @@ import type * as pulumi from "@pulumi/pulumi";
 /** Sink of debug messages; the shape the ECS client's `logger` option takes. */
 export interface DebugLogger {
   debug(message: string): void;
+  /** Receives warnings the user should see, such as TLS verification being off; sent to `debug` when absent. */
+  warn?(message: string): void;
 }
 
 /**
@@ -22,5 +24,14 @@ export const pulumiDebugLogger: DebugLogger = {
     }
     const { log } = require(modulePath) as typeof pulumi;
     log.debug(message).catch(() => undefined);
+  },
+  warn(message: string): void {
+    const modulePath = require.resolve("@pulumi/pulumi");
+    if (require.cache[modulePath] === undefined) {
+      process.emitWarning(message);
+      return;
+    }
+    const { log } = require(modulePath) as typeof pulumi;
+    log.warn(message).catch(() => undefined);
   },
 };

@@ -1,6 +1,8 @@
+import { homedir } from "node:os";
+
 import * as pulumi from "@pulumi/pulumi";
 
-import { createConfigSource, createEnvironmentSource } from "../settings";
+import { defaultSources } from "../settings/defaultSources";
 import { pulumiDebugLogger } from "./debugLogger";
 import { checkInputs, toLookupInputs } from "./inputs";
 import { lookupServerMetadataKey } from "./lookup";
@@ -18,7 +20,7 @@ export async function getServerMetadataKey(args: GetServerMetadataKeyArgs): Prom
     throw new Error(`getServerMetadataKey: invalid arguments: ${failures.map((failure) => failure.reason).join(" ")}`);
   }
 
-  const sources = [createConfigSource((key) => pulumi.runtime.getConfig(key)), createEnvironmentSource(process.env)];
+  const sources = defaultSources({ getConfig: (key) => pulumi.runtime.getConfig(key), env: process.env, homeDirectory: homedir() });
   return lookupServerMetadataKey(toLookupInputs(inputs), sources, { logger: pulumiDebugLogger });
 }
 

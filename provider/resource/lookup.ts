@@ -1,5 +1,11 @@
+import { createHash } from "node:crypto";
+
+import { getConnectionAgent } from "../auth/connection";
+import { resolveLookupAuth, resolveLookupTarget } from "../auth/lookupAuth";
 import { KeyNotFoundError, lookupMetadataKey, SharedLookupSettings } from "../client";
-import { resolveCredentials, resolveRetrySettings, resolveTarget, resolveThroughputSettings, SettingsSource } from "../settings";
+import { resolveRetrySettings, resolveThroughputSettings, SettingsSource } from "../settings";
+import type { ExtendedSettingsSource } from "../settings/extendedSources";
+import type { ResolvedTarget } from "../settings/resolveLookup";
 import type { DebugLogger } from "./debugLogger";
 import { ServerMetadataKeyInputs, ServerMetadataKeyOutputs } from "./types";
 
@@ -22,11 +28,17 @@ export interface LookupOptions {
  */
 export async function lookupServerMetadataKey(
   inputs: ServerMetadataKeyInputs,
-  sources: readonly SettingsSource[],
+  sources: readonly ExtendedSettingsSource[],
   options: LookupOptions = {},
 ): Promise<ServerMetadataKeyOutputs> {
-  const target = resolveTarget(inputs, sources);
-  const settings: SharedLookupSettings = { ...sharedSettingsOf(sources), endpoint: target.endpoint, logger: options.logger };
+  const authLogger = { debug: (message: string) => options.logger?.debug(message), warn: (message: string) => (options.logger?.warn ?? options.logger?.debug)?.(message) };
+  const target = await resolveLookupTarget(inputs, sources, { logger: authLogger });
+  const settings: SharedLookupSettings = {
+    ...sharedSettingsOf(sources),
+    ...(await authSettingsOf(target, sources, authLogger)),
+    endpoint: target.endpoint,
+    logger: options.logger,
+  };
   const where = `key "${target.key}" of server ${target.serverId} at ${target.endpoint}`;
 
   let value: string;
@@ -58,12 +70,35 @@ export async function lookupServerMetadataKey(
   };
 }
 
-type SettingsWithoutEndpoint = Omit<SharedLookupSettings, "endpoint" | "logger">;
+type SettingsWithoutEndpoint = Omit<SharedLookupSettings, "endpoint" | "logger" | "credentials" | "authorizer" | "agentFor" | "clientKey">;
 
 const sharedSettingsBySources = new WeakMap<readonly SettingsSource[], SettingsWithoutEndpoint>();
 
 /**
- * Resolves the credentials, retry and throughput settings, which do not depend on a lookup's inputs,
+ * Resolves the credentials (AK/SK, or an authorizer for the IAM token modes) and the TLS and proxy
+ * settings of one lookup. AK/SK go to the client as they are, so its errors name the access key id.
+ */
+async function authSettingsOf(
+  target: ResolvedTarget,
+  sources: readonly ExtendedSettingsSource[],
+  logger: { debug(message: string): void; warn(message: string): void },
+): Promise<Pick<SharedLookupSettings, "credentials" | "authorizer" | "agentFor" | "clientKey">> {
+  // NOTE: this runs per lookup, so a huaweicloud:cacertFile bundle is read from disk on every lookup.
+  const auth = await resolveLookupAuth({ region: target.region ?? undefined, projectId: target.projectId, endpoint: target.endpoint }, sources, { logger });
+  const connection = auth.connection;
+  const agentFor = (url: URL) => getConnectionAgent(url, connection);
+  const tls = `${connection.insecure}|${connection.caBundle === undefined ? "" : createHash("sha256").update(connection.caBundle).digest("hex")}`;
+
+  if (auth.credentials.kind === "accessKey") {
+    const { accessKey, secretKey, securityToken } = auth.credentials;
+    return { credentials: securityToken === undefined ? { accessKey, secretKey } : { accessKey, secretKey, securityToken }, agentFor, clientKey: tls };
+  }
+  // A token is scoped to the project, so clients of other projects are kept apart.
+  return { authorizer: auth.authorizer, agentFor, clientKey: `${tls}|${target.projectId}` };
+}
+
+/**
+ * Resolves the retry and throughput settings, which do not depend on a lookup's inputs,
  * once per sources array: the provider host keeps one array per configuration, and thousands of
  * lookups then share one result.
  */
@@ -71,7 +106,7 @@ function sharedSettingsOf(sources: readonly SettingsSource[]): SettingsWithoutEn
   let settings = sharedSettingsBySources.get(sources);
   if (settings === undefined) {
     const { maxRetries, deadlineMs } = resolveRetrySettings(sources);
-    settings = { credentials: resolveCredentials(sources), maxRetries, deadlineMs, ...resolveThroughputSettings(sources), userAgent: USER_AGENT };
+    settings = { maxRetries, deadlineMs, ...resolveThroughputSettings(sources), userAgent: USER_AGENT };
     sharedSettingsBySources.set(sources, settings);
   }
   return settings;

@@ -1,19 +1,22 @@
+import { homedir } from "node:os";
+
 import type * as pulumi from "@pulumi/pulumi";
 
+import { resolveLookupTarget } from "../auth/lookupAuth";
 import { InvalidInputError, KeyNotFoundError, ServerNotFoundError } from "../client";
-import {
-  checkMetadataKey,
-  checkServerId,
-  createConfigSource,
-  createEnvironmentSource,
-  resolveRetrySettings,
-  resolveTarget,
-  SettingsSource,
-} from "../settings";
+import { checkMetadataKey, checkServerId, resolveRetrySettings } from "../settings";
+import { defaultSources } from "../settings/defaultSources";
+import type { ExtendedSettingsSource } from "../settings/extendedSources";
 import { pulumiDebugLogger } from "./debugLogger";
 import { checkInputs, REPLACE_ON_CHANGE, toLookupInputs, UNKNOWN_VALUE, unknownInputNames } from "./inputs";
 import { lookupServerMetadataKey } from "./lookup";
 import { ServerMetadataKeyOutputs } from "./types";
+
+/** Sends the settings resolution's debug lines and warnings to the Pulumi log. */
+const lookupAuthLogger = {
+  debug: (message: string) => pulumiDebugLogger.debug(message),
+  warn: (message: string) => pulumiDebugLogger.warn?.(message),
+};
 
 /** Inputs that `check` fills in from stack config or the environment when the program leaves them out. */
 const SETTING_INPUT_NAMES = ["projectId", "region", "endpoint"] as const;
@@ -28,7 +31,7 @@ const SETTING_INPUT_NAMES = ["projectId", "region", "endpoint"] as const;
  */
 class ServerMetadataKeyHostProvider implements pulumi.dynamic.ResourceProvider {
   private config: pulumi.dynamic.Config | undefined;
-  private cachedSources: SettingsSource[] | undefined;
+  private cachedSources: ExtendedSettingsSource[] | undefined;
 
   /** Stores the stack config that the engine hands the host; secrets in it stay in this process. */
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -54,7 +57,7 @@ class ServerMetadataKeyHostProvider implements pulumi.dynamic.ResourceProvider {
     try {
       const sources = this.sources();
       resolveRetrySettings(sources);
-      const target = resolveTarget(toLookupInputs(inputs), sources);
+      const target = await resolveLookupTarget(toLookupInputs(inputs), sources, { logger: lookupAuthLogger });
       return { inputs: { ...inputs, projectId: target.projectId, region: target.region, endpoint: target.endpoint }, failures };
     } catch (error) {
       if (error instanceof InvalidInputError) {
@@ -76,7 +79,7 @@ class ServerMetadataKeyHostProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     const inputs = toLookupInputs(news);
-    const target = resolveTarget(inputs, this.sources());
+    const target = await resolveLookupTarget(inputs, this.sources(), { logger: lookupAuthLogger });
     const replaces = REPLACE_ON_CHANGE.filter((name) => (olds[name] ?? null) !== (target[name] ?? null));
     if (replaces.length > 0) {
       return { changes: true, replaces, deleteBeforeReplace: false };
@@ -131,10 +134,10 @@ class ServerMetadataKeyHostProvider implements pulumi.dynamic.ResourceProvider {
   async delete(): Promise<void> {}
 
   /** Returns the settings sources of this host, built once per configuration so lookups can share what they resolve from them. */
-  private sources(): SettingsSource[] {
+  private sources(): ExtendedSettingsSource[] {
     if (this.cachedSources === undefined) {
       const config = this.config;
-      this.cachedSources = [createConfigSource((key) => config?.get(key)), createEnvironmentSource(process.env)];
+      this.cachedSources = defaultSources({ getConfig: (key) => config?.get(key), env: process.env, homeDirectory: homedir() });
     }
     return this.cachedSources;
   }

@@ -29,3 +29,7 @@ export {
   type RunningSimulator,
   type SimulatorOptions,
 } from "./server";
+export { type SimulatorIamProject, type SimulatorIamUser } from "./iamRoutes";
+export { startIamSimulator, type IamSimulatorOptions, type RecordedIamRequest, type RunningIamSimulator, type SimulatorTls } from "./iamServer";
+export { DEFAULT_TOKEN_LIFETIME_MS, GATEWAY_TOKEN_EXPIRED, IamTokenRegistry } from "./iamTokens";
+export { generateSelfSignedCertificate, type CertificateNames } from "./tlsCertificate";

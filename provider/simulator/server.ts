@@ -1,11 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 
 import { ADMIN_PATH_PREFIX, handleAdminRequest, type AdminResponse } from "./adminRoutes";
 import { SimulatorDataError, type SimulatorData } from "./dataFile";
+import { authenticateIamOrEcsRequest, handleIamRequest, isIamPath, type SimulatorIamUser } from "./iamRoutes";
+import type { SimulatorTls } from "./iamServer";
+import { IamTokenRegistry } from "./iamTokens";
 import { FaultInjector, type ChosenFault, type FaultRuleState } from "./faultInjector";
 import { readFaultRules, type FaultRule } from "./faultRules";
 import { MetadataStore } from "./metadataStore";
@@ -36,6 +40,18 @@ export interface SimulatorOptions {
   readonly log?: (line: string) => void;
   /** Random number in [0, 1) for the draws of fault rules with a `probability`; `Math.random` unless set. */
   readonly random?: () => number;
+  /**
+   * Serves the IAM calls (`POST /v3/auth/tokens`, `GET /v3/projects`) on the same port when set, and
+   * accepts the tokens they issue as `X-Auth-Token` on the metadata calls.
+   */
+  readonly iam?: {
+    /** IAM users accepted for password authentication. */
+    readonly users?: readonly SimulatorIamUser[];
+    /** Lifetime of issued tokens in milliseconds; 24 hours unless set. */
+    readonly tokenLifetimeMs?: number;
+  };
+  /** Serves HTTPS with this certificate when set, such as one from {@link generateSelfSignedCertificate}; plain HTTP otherwise. */
+  readonly tls?: SimulatorTls;
 }
 
 /** Entry of {@link RunningSimulator.requests}. It contains no secret key, signature or token. */
@@ -60,6 +76,8 @@ export interface RunningSimulator {
   readonly url: string;
   /** TCP port the simulator listens on. */
   readonly port: number;
+  /** Tokens the IAM calls issued, when `iam` is set; `expireAll()` makes the next metadata call get 401 `APIGW.0307`. */
+  readonly iamTokens?: IamTokenRegistry;
   /** Requests received so far, oldest first; an entry is added when its response is sent. */
   readonly requests: readonly RecordedRequest[];
   /** Number of entries in {@link RunningSimulator.requests}. */
@@ -127,28 +145,42 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const faults = new FaultInjector(options.random ?? Math.random);
   faults.add(options.data.faults ?? []);
   const requests: RecordedRequest[] = [];
+  const now = options.now ?? (() => new Date());
   const context: RequestContext = {
     store,
     faults,
+    ...(options.iam === undefined
+      ? {}
+      : {
+          iam: {
+            users: options.iam.users ?? [],
+            projects: options.data.projects.map((project) => ({ id: project.id, name: project.region })),
+            tokens: new IamTokenRegistry(now, options.iam.tokenLifetimeMs),
+            findCredential: (accessKey: string) => store.findCredential(accessKey),
+            now,
+          },
+        }),
     latencyMs,
-    now: options.now ?? (() => new Date()),
+    now,
     log: options.log ?? (() => undefined),
     record: (entry) => requests.push(entry),
     closing: false,
   };
 
-  const server = createServer((request, response) => {
+  const handler = (request: IncomingMessage, response: ServerResponse): void => {
     serveRequest(context, request, response).catch((error: unknown) => {
       context.log(`Failed to send the response to ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`);
     });
-  });
+  };
+  const server = options.tls === undefined ? createServer(handler) : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handler);
   const boundPort = await listen(server, host, port);
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
+  const url = `${options.tls === undefined ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
 
   let closed: Promise<void> | undefined;
   return {
     url,
     port: boundPort,
+    ...(context.iam === undefined ? {} : { iamTokens: context.iam.tokens }),
     requests,
     get requestCount() {
       return requests.length;
@@ -183,6 +215,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 
 interface RequestContext {
   readonly store: MetadataStore;
+  /** State of the IAM calls, when the simulator serves them. */
+  readonly iam?: Parameters<typeof handleIamRequest>[0];
   readonly faults: FaultInjector;
   readonly latencyMs: number;
   readonly now: () => Date;
@@ -327,6 +361,10 @@ function sendAdminResponse(response: ServerResponse, admin: AdminResponse): void
 
 /** Routes, authenticates and serves one request whose body has been read. */
 function respond(context: RequestContext, request: ReceivedRequest, requestId: string): Outcome {
+  if (context.iam !== undefined && isIamPath(request.rawPath)) {
+    return { response: handleIamRequest(context.iam, request, requestId).response };
+  }
+
   const match = matchMetadataRoute(request.rawPath);
   if (match.outcome === "unknownRoute") {
     const message =
@@ -335,11 +373,21 @@ function respond(context: RequestContext, request: ReceivedRequest, requestId: s
     return { response: gatewayError(404, GATEWAY_API_NOT_FOUND, message, requestId) };
   }
 
-  const check = verifyRequestSignature(request, (accessKey) => context.store.findCredential(accessKey), context.now());
-  if (!check.ok) {
-    return { response: gatewayError(401, GATEWAY_AUTH_FAILED, check.message, requestId), accessKey: check.accessKey };
+  let accessKey: string | undefined;
+  if (context.iam === undefined) {
+    const check = verifyRequestSignature(request, (id) => context.store.findCredential(id), context.now());
+    if (!check.ok) {
+      return { response: gatewayError(401, GATEWAY_AUTH_FAILED, check.message, requestId), accessKey: check.accessKey };
+    }
+    accessKey = check.credential.accessKey;
+  } else {
+    const check = authenticateIamOrEcsRequest(context.iam, request, requestId);
+    if (!check.ok) {
+      return { response: check.response, accessKey: check.principal };
+    }
+    // A token's principal is an IAM user, not an access key id, so only a signature's is recorded.
+    accessKey = request.headers["x-auth-token"] === undefined ? check.principal : undefined;
   }
-  const accessKey = check.credential.accessKey;
 
   if (match.outcome === "invalidEncoding") {
     const message = `Malformed request URL: path segment "${match.segment}" is not valid percent-encoding.`;
