@@ -31,15 +31,15 @@ export async function lookupServerMetadataKey(
   sources: readonly ExtendedSettingsSource[],
   options: LookupOptions = {},
 ): Promise<ServerMetadataKeyOutputs> {
-  const authLogger = { debug: (message: string) => options.logger?.debug(message), warn: (message: string) => (options.logger?.warn ?? options.logger?.debug)?.(message) };
-  const target = await resolveLookupTarget(inputs, sources, { logger: authLogger });
+  const authLogger = authLoggerOf(options.logger);
+  const target = await cachedTargetOf(inputs, sources, authLogger);
   const settings: SharedLookupSettings = {
     ...sharedSettingsOf(sources),
-    ...(await authSettingsOf(target, sources, authLogger)),
+    ...(await cachedAuthSettingsOf(target, sources, authLogger)),
     endpoint: target.endpoint,
     logger: options.logger,
   };
-  const where = `key "${target.key}" of server ${target.serverId} at ${target.endpoint}`;
+  const where = () => `key "${target.key}" of server ${target.serverId} at ${target.endpoint}`;
 
   let value: string;
   let found = true;
@@ -47,13 +47,13 @@ export async function lookupServerMetadataKey(
     value = await lookupMetadataKey(settings, target);
   } catch (error) {
     if (!(error instanceof KeyNotFoundError) || inputs.ifMissing !== "default" || inputs.defaultValue === undefined) {
-      options.logger?.debug(`Lookup of ${where} failed: ${(error as Error).name}.`);
+      options.logger?.debug(`Lookup of ${where()} failed: ${(error as Error).name}.`);
       throw error;
     }
     value = inputs.defaultValue;
     found = false;
   }
-  options.logger?.debug(found ? `Read ${where}.` : `Found no ${where}; returning defaultValue because ifMissing is "default".`);
+  options.logger?.debug(found ? `Read ${where()}.` : `Found no ${where()}; returning defaultValue because ifMissing is "default".`);
 
   return {
     serverId: target.serverId,
@@ -74,6 +74,80 @@ type SettingsWithoutEndpoint = Omit<SharedLookupSettings, "endpoint" | "logger" 
 
 const sharedSettingsBySources = new WeakMap<readonly SettingsSource[], SettingsWithoutEndpoint>();
 
+type AuthLogger = { debug(message: string): void; warn(message: string): void };
+
+const silentAuthLogger: AuthLogger = { debug: () => undefined, warn: () => undefined };
+const authLoggers = new WeakMap<DebugLogger, AuthLogger>();
+
+/** Returns the logger that settings resolution uses, one per debug logger rather than one per lookup. */
+function authLoggerOf(logger: DebugLogger | undefined): AuthLogger {
+  if (logger === undefined) {
+    return silentAuthLogger;
+  }
+  let authLogger = authLoggers.get(logger);
+  if (authLogger === undefined) {
+    authLogger = { debug: (message) => logger.debug(message), warn: (message) => (logger.warn ?? logger.debug).call(logger, message) };
+    authLoggers.set(logger, authLogger);
+  }
+  return authLogger;
+}
+
+const locationsBySources = new WeakMap<readonly SettingsSource[], Map<string, Promise<ResolvedTarget>>>();
+
+/**
+ * Resolves the target of a lookup. The project id, region and endpoint depend only on the inputs that
+ * choose them and on the sources, so they are resolved once per combination (a project id lookup at
+ * IAM included) and shared by every lookup with the same combination; a failure is not kept.
+ */
+async function cachedTargetOf(inputs: ServerMetadataKeyInputs, sources: readonly ExtendedSettingsSource[], logger: AuthLogger): Promise<ResolvedTarget> {
+  let byLocation = locationsBySources.get(sources);
+  if (byLocation === undefined) {
+    byLocation = new Map();
+    locationsBySources.set(sources, byLocation);
+  }
+
+  const location = [inputs.region, inputs.projectId, inputs.endpoint, inputs.apiVersion].map((part) => part ?? "").join("\n");
+  let resolved = byLocation.get(location);
+  if (resolved === undefined) {
+    resolved = resolveLookupTarget(inputs, sources, { logger });
+    byLocation.set(location, resolved);
+    resolved.catch(() => byLocation.delete(location));
+  }
+
+  const shared = await resolved;
+  return { ...shared, serverId: inputs.serverId, key: inputs.key };
+}
+
+type AuthSettings = Pick<SharedLookupSettings, "credentials" | "authorizer" | "agentFor" | "clientKey">;
+
+const authSettingsBySources = new WeakMap<readonly SettingsSource[], Map<string, Promise<AuthSettings>>>();
+
+/**
+ * Returns {@link authSettingsOf} once per sources array and target location, so that the lookups of
+ * one provider host share one resolution (and one read of a CA file or profile file) instead of
+ * repeating it per lookup. A failed resolution is not kept, so the next lookup tries again.
+ */
+function cachedAuthSettingsOf(
+  target: ResolvedTarget,
+  sources: readonly ExtendedSettingsSource[],
+  logger: AuthLogger,
+): Promise<AuthSettings> {
+  let byLocation = authSettingsBySources.get(sources);
+  if (byLocation === undefined) {
+    byLocation = new Map();
+    authSettingsBySources.set(sources, byLocation);
+  }
+
+  const location = `${target.region ?? ""}\n${target.projectId}\n${target.endpoint}`;
+  let settings = byLocation.get(location);
+  if (settings === undefined) {
+    settings = authSettingsOf(target, sources, logger);
+    byLocation.set(location, settings);
+    settings.catch(() => byLocation.delete(location));
+  }
+  return settings;
+}
+
 /**
  * Resolves the credentials (AK/SK, or an authorizer for the IAM token modes) and the TLS and proxy
  * settings of one lookup. AK/SK go to the client as they are, so its errors name the access key id.
@@ -82,8 +156,7 @@ async function authSettingsOf(
   target: ResolvedTarget,
   sources: readonly ExtendedSettingsSource[],
   logger: { debug(message: string): void; warn(message: string): void },
-): Promise<Pick<SharedLookupSettings, "credentials" | "authorizer" | "agentFor" | "clientKey">> {
-  // NOTE: this runs per lookup, so a huaweicloud:cacertFile bundle is read from disk on every lookup.
+): Promise<AuthSettings> {
   const auth = await resolveLookupAuth({ region: target.region ?? undefined, projectId: target.projectId, endpoint: target.endpoint }, sources, { logger });
   const connection = auth.connection;
   const agentFor = (url: URL) => getConnectionAgent(url, connection);

@@ -15,7 +15,7 @@ import { benchConfig, buildWorkload, type Lookup } from "./workloadData";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CONCURRENCY = 16;
-const HOST_SAMPLES = 40;
+const HOST_SAMPLES = 60;
 const RATE_LIMIT = 100;
 
 interface Row {
@@ -115,8 +115,10 @@ async function measureHostOverhead(latencyMs: number): Promise<{ directMs: numbe
     const inputs = { __provider: providerText, serverId: lookups[0].serverId, key: lookups[0].key, apiVersion: "v2.1" };
     const urn = makeUrn("bench", "bench", "pulumi-nodejs:dynamic/ecs-metadata:ServerMetadataKey", "probe");
 
-    const direct = await sample(() => hostProvider.create(inputs));
-    const hosted = await sample(() => host.client.create(urn, inputs));
+    const { first: direct, second: hosted } = await sampleInterleaved(
+      () => hostProvider.create(inputs),
+      () => host.client.create(urn, inputs),
+    );
     return { directMs: median(direct), hostMs: median(hosted) };
   } finally {
     await host.stop();
@@ -124,18 +126,27 @@ async function measureHostOverhead(latencyMs: number): Promise<{ directMs: numbe
   }
 }
 
-/** Times `action` sequentially, after a few warm-up runs, and returns the durations in milliseconds. */
-async function sample(action: () => Promise<unknown>): Promise<number[]> {
+/**
+ * Times two actions alternately, after a few warm-up runs of each, and returns their durations in
+ * milliseconds. Alternating spreads the machine's changing load evenly over both.
+ */
+async function sampleInterleaved(first: () => Promise<unknown>, second: () => Promise<unknown>): Promise<{ first: number[]; second: number[] }> {
   for (let index = 0; index < 5; index += 1) {
-    await action();
+    await first();
+    await second();
   }
-  const durations: number[] = [];
+  const durations = { first: [] as number[], second: [] as number[] };
   for (let index = 0; index < HOST_SAMPLES; index += 1) {
-    const started = performance.now();
-    await action();
-    durations.push(performance.now() - started);
+    durations.first.push(await timed(first));
+    durations.second.push(await timed(second));
   }
   return durations;
+}
+
+async function timed(action: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await action();
+  return performance.now() - started;
 }
 
 async function measurePeakMemory(): Promise<{ peakRssBytes: number; wrongValues: number }> {
