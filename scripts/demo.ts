@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 
 import { runProgramWithMocks } from "../lib/harness";
+import { withoutSettingsVariables } from "../lib/settings/defaultSources";
 import { loadSimulatorData, startSimulator } from "../lib/simulator";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -17,6 +18,9 @@ const DATA_FILE = path.join(ROOT, "examples/basic/servers.json");
 const PROGRAM = path.join(ROOT, "examples/basic/index.ts");
 
 async function main(): Promise<void> {
+  // The program, and so getServerMetadataKeyOutput, runs in this process: it must see only the demo's settings.
+  process.env = withoutSettingsVariables(process.env);
+
   const data = loadSimulatorData(DATA_FILE);
   const simulator = await startSimulator({ data });
   console.error(`Local ECS endpoint ${simulator.url} serves ${path.relative(ROOT, DATA_FILE)}`);
@@ -54,7 +58,7 @@ async function runWithMockEngine(config: Record<string, string>): Promise<Record
     stackName: STACK_NAME,
     config,
     hostCwd: ROOT,
-    env: withoutHuaweiCloudVariables(process.env),
+    env: process.env,
   });
   return result.outputs;
 }
@@ -65,7 +69,7 @@ function runWithPulumiCli(config: Record<string, string>): Record<string, unknow
   console.error("Running pulumi up on a local file backend.");
   const stateDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-metadata-demo-"));
   const env = {
-    ...withoutHuaweiCloudVariables(process.env),
+    ...process.env,
     PULUMI_BACKEND_URL: `file://${stateDirectory}`,
     PULUMI_CONFIG_PASSPHRASE: "",
     PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -95,10 +99,6 @@ function hasPulumiCli(): boolean {
   return spawnSync("pulumi", ["version"], { encoding: "utf8" }).status === 0;
 }
 
-/** Drops HW_* variables so that the demo always uses the demo credentials, never the user's own. */
-function withoutHuaweiCloudVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("HW_")));
-}
 
 main().catch((error: unknown) => {
   console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -69,3 +69,14 @@ function expandHome(value: string, homeDirectory: string): string {
   }
   return path.resolve(value);
 }
+
+/** Prefixes of the environment variables that {@link defaultSources} reads settings from. */
+export const SETTINGS_ENVIRONMENT_PREFIXES = ["HW_", "OS_", "HUAWEICLOUD_SDK_"] as const;
+
+/**
+ * Returns a copy of `env` without any variable that {@link defaultSources} reads, so that a demo or a
+ * test runs on its own settings and never on the user's credentials.
+ */
+export function withoutSettingsVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !SETTINGS_ENVIRONMENT_PREFIXES.some((prefix) => name.startsWith(prefix))));
+}

@@ -8,6 +8,7 @@ import path from "node:path";
 
 import { startDynamicProviderHost, makeUrn } from "../../lib/harness";
 import { hostProvider } from "../../lib/resource/providerHost";
+import { withoutSettingsVariables } from "../../lib/settings/defaultSources";
 import { startSimulator, type RunningSimulator } from "../../lib/simulator";
 import { runBaseline } from "./baseline";
 import { measureSerializedProvider } from "./serializedSize";
@@ -105,7 +106,7 @@ async function measureStackWorkload(lookups: readonly Lookup[], data: ReturnType
 async function measureHostOverhead(latencyMs: number): Promise<{ directMs: number; hostMs: number }> {
   const { data, lookups } = buildWorkload(1, 1);
   const simulator = await startSimulator({ data, latencyMs });
-  const host = await startDynamicProviderHost({ cwd: ROOT, projectName: "bench", env: withoutHuaweiCloudVariables() });
+  const host = await startDynamicProviderHost({ cwd: ROOT, projectName: "bench", env: withoutSettingsVariables(process.env) });
   try {
     const config = benchConfig(simulator.url);
     await configureProvider(simulator.url);
@@ -167,7 +168,7 @@ async function measurePeakMemory(): Promise<{ peakRssBytes: number; wrongValues:
 function runChild(args: string[]): Promise<string> {
   const { execFile } = require("node:child_process") as typeof import("node:child_process");
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { cwd: ROOT, env: withoutHuaweiCloudVariables(), maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, args, { cwd: ROOT, env: withoutSettingsVariables(process.env), maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
       if (error) {
         reject(new Error(`${path.basename(args[0])} failed: ${stderr || error.message}`));
         return;
@@ -208,9 +209,6 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function withoutHuaweiCloudVariables(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("HW_")));
-}
 
 function printTable(): void {
   const header = ["figure", "0 ms", "20 ms", "target", "met"];

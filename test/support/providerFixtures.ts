@@ -1,8 +1,11 @@
 // Shared set-up of the tests that drive ServerMetadataKey through Pulumi's real dynamic-provider host.
 import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { makeUrn, startDynamicProviderHost, type DynamicProviderHost } from "../../provider/harness";
+import { withoutSettingsVariables } from "../../provider/settings/defaultSources";
 import { loadSimulatorData, type SimulatorData } from "../../provider/simulator";
 
 /** Repository root: the host's working directory, from which it loads `pulumi-ecs-metadata/provider-host`. */
@@ -56,11 +59,13 @@ export function stackConfig(endpoint: string, credentials: { accessKey: string; 
   return config;
 }
 
-/** Returns this process's environment without the HW_* variables, so a developer's own settings never leak in. */
+/** Returns this process's environment without the variables settings are read from, and with an empty home folder, so a developer's own settings never leak in. */
 export function cleanEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("HW_")));
-  return { ...env, ...extra };
+  return { ...withoutSettingsVariables(process.env), HOME: EMPTY_HOME, ...extra };
 }
+
+/** Empty home folder of the hosts the tests start, so that a developer's ~/.hcloud/config.json never applies. */
+const EMPTY_HOME = mkdtempSync(path.join(tmpdir(), "ecs-metadata-test-home-"));
 
 /** Starts a host in the repository root with a clean environment plus `extra`. */
 export function startHost(extra: NodeJS.ProcessEnv = {}): Promise<DynamicProviderHost> {
