@@ -27,7 +27,8 @@ export interface ExtendedSettingsSource extends SettingsSource {
   get(setting: ExtendedSettingName): string | undefined;
 }
 
-const AUTH_SETTING_NAMES: ReadonlySet<string> = new Set<AuthSettingName>([
+/** Every {@link AuthSettingName}, in the order documentation lists them. */
+export const AUTH_SETTING_NAME_LIST: readonly AuthSettingName[] = [
   "token",
   "userName",
   "password",
@@ -38,7 +39,9 @@ const AUTH_SETTING_NAMES: ReadonlySet<string> = new Set<AuthSettingName>([
   "cacertFile",
   "profile",
   "sharedConfigFile",
-]);
+];
+
+const AUTH_SETTING_NAMES: ReadonlySet<string> = new Set<AuthSettingName>(AUTH_SETTING_NAME_LIST);
 
 /** `HW_*` names of the {@link AuthSettingName} settings, as terraform-provider-huaweicloud reads them. */
 const HW_AUTH_NAMES: Readonly<Record<AuthSettingName, readonly string[]>> = {

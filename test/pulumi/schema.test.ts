@@ -8,13 +8,8 @@ import ts from "typescript";
 
 import { API_VERSIONS } from "../../provider/client";
 import { IF_MISSING_VALUES } from "../../provider/resource/types";
-import {
-  createConfigSource,
-  createEnvironmentSource,
-  resolveRetrySettings,
-  resolveThroughputSettings,
-  SETTING_NAMES,
-} from "../../provider/settings";
+import { resolveRetrySettings, resolveThroughputSettings, SETTING_NAMES } from "../../provider/settings";
+import { AUTH_SETTING_NAME_LIST, createHwEnvironmentSource, createStackConfigSource } from "../../provider/settings/extendedSources";
 import { REPOSITORY_ROOT } from "../support/providerFixtures";
 import {
   FUNCTION_TOKEN,
@@ -204,26 +199,27 @@ describe("schema.json against the TypeScript types", () => {
 
 describe("schema.json against the settings", () => {
   const variables = schema.config.variables;
+  const allSettings = [...SETTING_NAMES, ...AUTH_SETTING_NAME_LIST];
 
   it("has a config variable per setting", () => {
-    expect(Object.keys(variables)).toEqual([...SETTING_NAMES]);
+    expect(Object.keys(variables)).toEqual(allSettings);
   });
 
   it("names the config keys the settings read", () => {
     const configKeys: string[] = [];
-    const source = createConfigSource((key) => {
+    const source = createStackConfigSource((key) => {
       configKeys.push(key);
       return undefined;
     });
-    for (const setting of SETTING_NAMES) {
+    for (const setting of allSettings) {
       source.get(setting);
     }
     expect(configKeys).toEqual(Object.keys(variables).map((name) => `huaweicloud:${name}`));
   });
 
-  it("names the environment variables the settings read", () => {
-    const environment = createEnvironmentSource({});
-    for (const setting of SETTING_NAMES) {
+  it("names the HW_* environment variables the settings read", () => {
+    const environment = createHwEnvironmentSource({});
+    for (const setting of allSettings) {
       const expected = environment.nameOf(setting);
       expect({ setting, environment: variables[setting].defaultInfo?.environment ?? [] }).toEqual({
         setting,
@@ -232,11 +228,11 @@ describe("schema.json against the settings", () => {
     }
   });
 
-  it("marks exactly the secret key and the security token as secrets", () => {
+  it("marks exactly the secret key, the security token, the token and the password as secrets", () => {
     const secrets = Object.entries(variables)
       .filter(([, spec]) => spec.secret === true)
       .map(([name]) => name);
-    expect(secrets).toEqual(["secretKey", "securityToken"]);
+    expect(secrets).toEqual(["secretKey", "securityToken", "token", "password"]);
   });
 
   it("states the retry defaults", () => {
