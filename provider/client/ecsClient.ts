@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleepFor } from "node:timers/promises";
 
 import { AkSkCredentials, signRequest } from "../signer";
-import { EcsApiError, EcsRequestError, FailedRequest, InvalidInputError, InvalidResponseError, NetworkError } from "./errors";
+import { EcsApiError, EcsRequestError, FailedRequest, InvalidInputError, InvalidResponseError, NetworkError, UnauthorizedError } from "./errors";
 import { LookupContext, RawResponse, readAllMetadataResponse, readMetadataKeyResponse } from "./responses";
 import {
   computeBackoffDelay,
@@ -82,7 +82,15 @@ export interface RequestLimiter {
 /** Result of one attempt after its response has been read. */
 type AttemptResult<T> =
   | { readonly ok: true; readonly value: T; readonly status: number }
-  | { readonly ok: false; readonly error: EcsRequestError; readonly retryable: boolean; readonly retryAfterMs?: number; readonly status?: number };
+  | {
+      readonly ok: false;
+      readonly error: EcsRequestError;
+      readonly retryable: boolean;
+      readonly retryAfterMs?: number;
+      readonly status?: number;
+      /** Whether the attempt was stopped before anything was sent. */
+      readonly notSent?: boolean;
+    };
 
 /** Settings of the retry loop with defaults filled in. */
 interface RetrySettings {
@@ -99,6 +107,12 @@ interface RetrySettings {
  */
 export class EcsClient {
   private readonly options: EcsClientOptions;
+  /** First final 401 of this client; once set, no request is sent with its credentials again. */
+  private authenticationFailure: UnauthorizedError | undefined;
+  /** Whether a response other than 401 has shown that the endpoint accepts this client's credentials. */
+  private credentialsAccepted = false;
+  /** Attempt in flight while the credentials are not accepted yet; other attempts wait for it. */
+  private credentialCheck: Promise<void> | undefined;
   private readonly retry: RetrySettings;
 
   /** @throws {@link InvalidInputError} for a retry or time setting out of range. */
@@ -158,13 +172,18 @@ export class EcsClient {
 
     for (let attempt = 1; ; attempt++) {
       let attemptStartedAt = monotonicNow();
-      const runAttempt = () => {
+      const runAttempt = async (): Promise<AttemptResult<T>> => {
+        // Checked when the attempt starts, because lookups queued behind the limiter may start after another lookup's 401.
+        const refused = this.refuseAfterAuthenticationFailure(request);
+        if (refused !== undefined) {
+          return refused;
+        }
         // Time spent waiting for the limiter counts against the deadline, so the attempt's time limit is taken when it starts.
         attemptStartedAt = monotonicNow();
         const remainingMs = Math.floor(deadlineAt - attemptStartedAt);
         return this.attemptOnce(url, request, context, Math.max(1, Math.min(this.retry.timeoutMs, remainingMs)), read);
       };
-      const result = await (this.options.limiter ? this.options.limiter.schedule(runAttempt) : runAttempt());
+      const result = await this.sendOnceCredentialsAllow(request, () => (this.options.limiter ? this.options.limiter.schedule(runAttempt) : runAttempt()));
       const elapsedMs = Math.round(monotonicNow() - attemptStartedAt);
       const summary = `${request.method} ${request.endpoint}${request.path} attempt ${attempt} of ${maxAttempts}: ${describeResult(result)} after ${elapsedMs} ms`;
 
@@ -182,6 +201,14 @@ export class EcsClient {
           maxAttempts += 1;
           continue;
         }
+      }
+      if (result.notSent) {
+        this.log(`${request.method} ${request.endpoint}${request.path}: not sent, because these credentials got 401 before`);
+        error.recordAttempts(attempt - 1);
+        throw error;
+      }
+      if (error instanceof UnauthorizedError && this.authenticationFailure === undefined) {
+        this.authenticationFailure = error;
       }
       if (!result.retryable) {
         this.log(`${summary}; not retried`);
@@ -255,6 +282,64 @@ export class EcsClient {
         response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers["retry-after"], response.headers["date"], now()) : undefined;
       return { ok: false, error, retryable, retryAfterMs, status: response.status };
     }
+  }
+
+  /**
+   * Sends one attempt at a time until a response other than 401 shows that the credentials are
+   * accepted, and then any number. A wrong secret key therefore costs one failed authentication
+   * rather than one per lookup in flight; after it, {@link refuseAfterAuthenticationFailure} stops
+   * the rest.
+   */
+  private async sendOnceCredentialsAllow<T>(request: FailedRequest, send: () => Promise<AttemptResult<T>>): Promise<AttemptResult<T>> {
+    while (!this.credentialsAccepted) {
+      const refused = this.refuseAfterAuthenticationFailure(request);
+      if (refused !== undefined) {
+        return refused;
+      }
+      if (this.credentialCheck !== undefined) {
+        await this.credentialCheck;
+        continue;
+      }
+
+      const attempt = send();
+      this.credentialCheck = attempt.then(
+        (result) => this.learnFromFirstResponse(result),
+        () => undefined,
+      );
+      this.credentialCheck.finally(() => (this.credentialCheck = undefined));
+      return attempt;
+    }
+    return send();
+  }
+
+  private learnFromFirstResponse(result: AttemptResult<unknown>): void {
+    if (result.ok || (result.status !== undefined && result.status !== 401)) {
+      this.credentialsAccepted = true;
+      return;
+    }
+    const expiredToken = this.options.authorizer !== undefined && result.error instanceof EcsApiError && result.error.errorCode === TOKEN_EXPIRED_ERROR_CODE;
+    if (result.error instanceof UnauthorizedError && !expiredToken && !result.notSent) {
+      this.authenticationFailure ??= result.error;
+    }
+  }
+
+  /**
+   * Returns a failure without sending when an earlier request of this client got a final 401: five
+   * failed authentications in a row lock an access key for five minutes, so one is enough.
+   */
+  private refuseAfterAuthenticationFailure(request: FailedRequest): AttemptResult<never> | undefined {
+    const earlier = this.authenticationFailure;
+    if (earlier === undefined) {
+      return undefined;
+    }
+
+    const who = this.options.credentials ? `access key id ${this.options.credentials.accessKey}` : "the same IAM token";
+    const error = new UnauthorizedError(request, { status: 401, errorCode: earlier.errorCode, requestId: earlier.requestId }, "");
+    error.message =
+      `${request.method} ${request.endpoint}${request.path} was not sent: an earlier request with ${who} got status 401 ` +
+      `(error code ${earlier.errorCode ?? "none"}, request id ${earlier.requestId ?? "none"}). Repeated failed authentications lock ` +
+      "an access key for five minutes, so this process sends nothing more with these credentials. Fix them and run again.";
+    return { ok: false, error, retryable: false, notSent: true };
   }
 
   private log(message: string): void {

@@ -1,5 +1,5 @@
 import { startSimulator, type RunningSimulator } from "../simulator";
-import { KeyNotFoundError, ServiceError } from "./errors";
+import { KeyNotFoundError, ServiceError, UnauthorizedError } from "./errors";
 import { lookupMetadataKey, resetSharedLookups, SharedLookupSettings } from "./sharedLookups";
 import { MetadataKeyTarget } from "./urls";
 
@@ -77,6 +77,28 @@ describe("lookupMetadataKey", () => {
     expect(reasons[0]).toBeInstanceOf(ServiceError);
     expect(reasons[0].message).toContain('key "k0"');
     expect(reasons[1].message).toContain('key "k1"');
+  });
+
+  it("sends one request, not one per lookup, with a wrong secret key", async () => {
+    const wrong = settings({ coalesceLookups: false, credentials: { accessKey: CREDENTIALS.accessKey, secretKey: "wrong-secret" } });
+    const results = await Promise.allSettled(["k0", "k1", "k2", "k3", "k4", "k5"].map((key) => lookupMetadataKey(wrong, target(key))));
+
+    expect(simulator.requestCount).toBe(1);
+    for (const result of results) {
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(UnauthorizedError);
+    }
+    const notSent = results.filter((result) => (result as PromiseRejectedResult).reason.message.includes("was not sent"));
+    expect(notSent).toHaveLength(5);
+    expect(JSON.stringify(results.map((result) => (result as PromiseRejectedResult).reason.message))).not.toContain("wrong-secret");
+  });
+
+  it("keeps sending in parallel once the credentials are accepted", async () => {
+    const parallel = settings({ coalesceLookups: false, maxConcurrentRequests: 4 });
+    await lookupMetadataKey(parallel, target("k0"));
+    simulator.addFaults([{ match: { route: "item" }, steps: [{ action: "pass", delayMs: 200 }], repeat: true }]);
+    const started = performance.now();
+    await Promise.all(["k1", "k2", "k3", "k4"].map((key) => lookupMetadataKey(parallel, target(key))));
+    expect(performance.now() - started).toBeLessThan(700);
   });
 
   it("completes no more lookups than the rate limit in any second", async () => {

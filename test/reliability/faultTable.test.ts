@@ -129,7 +129,6 @@ let client: EcsClient;
 
 beforeAll(async () => {
   simulator = await startSimulator({ data: DATA });
-  client = createClient(simulator);
 });
 
 afterAll(async () => {
@@ -140,6 +139,8 @@ afterAll(async () => {
 beforeEach(() => {
   simulator.clearFaults();
   simulator.clearRequests();
+  // A client sends nothing more after a 401, so each case starts with a client of its own.
+  client = createClient(simulator);
 });
 
 describe("fault table", () => {
