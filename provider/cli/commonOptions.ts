@@ -1,10 +1,11 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 
 import { API_VERSIONS, ApiVersion, DEFAULT_DEADLINE_MS } from "../client";
-import { SettingName, SettingsSource, checkEndpoint, checkProjectId, checkRegion } from "../settings";
+import { checkEndpoint, checkProjectId, checkRegion } from "../settings";
+import type { ExtendedSettingName, ExtendedSettingsSource } from "../settings/extendedSources";
 import { CliUsageError } from "./exitCodes";
 
-/** Options every subcommand takes. None of them carries a secret: credentials come from the environment. */
+/** Options every subcommand takes. None of them carries a secret: credentials come from the environment or the profile file. */
 export interface CommonOptions {
   readonly region?: string;
   readonly projectId?: string;
@@ -31,7 +32,10 @@ export function addCommonOptions(command: Command): Command {
     .option("--project-id <id>", "project id of the servers, 32 hex characters (default: $HW_PROJECT_ID)")
     .option("--endpoint <url>", "ECS endpoint URL (default: https://ecs.{region}.myhuaweicloud.com)")
     .addOption(new Option("--api-version <version>", "ECS API version of the requests (default: v2.1)").choices([...API_VERSIONS]))
-    .option("--profile <name>", "profile of the shared credentials file ~/.hcloud/config.json (not supported yet)")
+    .option(
+      "--profile <name>",
+      "profile of the KooCLI config file ~/.hcloud/config.json (or $HW_SHARED_CONFIG_FILE) to read credentials, region and project id from (default: $HW_PROFILE, else the file's current profile)",
+    )
     .option("--concurrency <count>", `maximum number of requests in flight at once, 1 to ${MAX_CONCURRENCY}`, parseConcurrency, DEFAULT_CONCURRENCY)
     .option(
       "--timeout <seconds>",
@@ -43,13 +47,10 @@ export function addCommonOptions(command: Command): Command {
 
 /** Reads the common options from commander's parsed values and checks them before any request is sent. */
 export function readCommonOptions(values: Record<string, unknown>): CommonOptions {
-  if (typeof values.profile === "string") {
-    throw new CliUsageError(
-      `--profile "${values.profile}" is not supported yet: this release does not read the shared credentials file. ` +
-        "Export HW_ACCESS_KEY and HW_SECRET_KEY (and HW_SECURITY_TOKEN for temporary credentials) instead.",
-    );
+  const profile = optionalString(values.profile);
+  if (profile !== undefined && profile.trim() === "") {
+    throw new CliUsageError(`--profile "${profile}" is empty; give the name of a profile in ~/.hcloud/config.json, such as default.`);
   }
-
   const region = optionalString(values.region);
   const projectId = optionalString(values.projectId);
   const endpoint = values.endpoint === undefined ? undefined : normalizeEndpoint(String(values.endpoint));
@@ -62,23 +63,24 @@ export function readCommonOptions(values: Record<string, unknown>): CommonOption
     projectId,
     endpoint,
     apiVersion: values.apiVersion as ApiVersion | undefined,
+    profile,
     concurrency: values.concurrency as number,
     deadlineMs: values.timeout === undefined ? undefined : Math.max(1, Math.round((values.timeout as number) * 1000)),
     quiet: values.quiet === true,
   };
 }
 
-const FLAG_NAMES: Readonly<Partial<Record<SettingName, string>>> = {
+const FLAG_NAMES: Readonly<Partial<Record<ExtendedSettingName, string>>> = {
   region: "--region",
   projectId: "--project-id",
   endpoints: "--endpoint",
 };
 
 /**
- * Creates the settings source of the `--region`, `--project-id` and `--endpoint` options, so that
- * `resolveTarget` looks at them before the environment. It returns no credentials.
+ * Creates the settings source of the `--region`, `--project-id` and `--endpoint` options, which the
+ * command puts before every other source. It returns no credentials.
  */
-export function createOptionSource(options: CommonOptions): SettingsSource {
+export function createOptionSource(options: CommonOptions): ExtendedSettingsSource {
   return {
     description: "command-line options",
     nameOf: (setting) => FLAG_NAMES[setting],

@@ -4,11 +4,11 @@ import { Command, CommanderError, Option } from "commander";
 
 import { EcsMetadataError, destroyKeepAliveAgents } from "../client";
 import { checkMetadataKey, checkServerId } from "../settings";
-import { addCommonOptions, CommonOptions, readCommonOptions } from "./commonOptions";
+import { addCommonOptions, readCommonOptions } from "./commonOptions";
 import { CliUsageError, EXIT_ERROR, EXIT_SUCCESS } from "./exitCodes";
 import { ExpectationsFileError, loadExpectationsFile } from "./expectations";
 import { buildExpectationsFile, EXPORT_FORMATS, ExportFormat, formatExpectationsFile } from "./exportExpectations";
-import { createEcsMetadataReader, EcsMetadataReader, ServerLocation } from "./metadataReader";
+import { createCommandSources, createEcsMetadataReader } from "./metadataReader";
 import { CHECK_FORMATS, CheckFormat, renderCheckReport, summarize } from "./reports";
 import { runCheck } from "./runCheck";
 
@@ -25,9 +25,15 @@ export const PACKAGE_VERSION = (require("../../package.json") as { version: stri
 const PROGRAM_NAME = "ecs-metadata";
 
 const MAIN_HELP = `
-Credentials come from the environment only: HW_ACCESS_KEY and HW_SECRET_KEY, plus HW_SECURITY_TOKEN
-for temporary credentials. HW_REGION_NAME and HW_PROJECT_ID are used when --region and --project-id
-are not given.
+Settings come from the first place that sets them: the options, then the HW_* environment variables
+(HW_ACCESS_KEY, HW_SECRET_KEY, HW_SECURITY_TOKEN, HW_AUTH_TOKEN, HW_USER_NAME, HW_USER_PASSWORD,
+HW_DOMAIN_NAME, HW_REGION_NAME, HW_PROJECT_ID, HW_AUTH_URL, ...), the OS_* variables (OS_ACCESS_KEY,
+OS_USERNAME, OS_PASSWORD, ...), HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID,
+and last one profile of the KooCLI config file ~/.hcloud/config.json, chosen by --profile or
+HW_PROFILE (else the file's current profile). Credentials are an access key and secret key (plus a
+security token for temporary ones), an IAM token, or an IAM user name, password and account name
+exchanged at IAM for a token; all of them come from one place. The command takes no secret on its
+command line. Without a project id, the one IAM lists for the region is used.
 
 Exit status: 0 on success (for check: every expected pair matched), 2 when check found drift,
 1 on any error, including invalid arguments.
@@ -136,7 +142,7 @@ async function getCommand(serverId: string, key: string, values: Record<string, 
   const options = readCommonOptions(values);
   requireValid(checkServerId(serverId));
   requireValid(checkMetadataKey(key));
-  const reader = createReader({}, options, io);
+  const reader = await createEcsMetadataReader({}, options, createCommandSources(options, io.env, io.stderr));
 
   const value = await reader.getKey(serverId, key);
   io.stdout(values.format === "json" ? JSON.stringify({ serverId, key, value, ...reader.target }, null, 2) + "\n" : value + "\n");
@@ -146,7 +152,7 @@ async function getCommand(serverId: string, key: string, values: Record<string, 
 async function listCommand(serverId: string, values: Record<string, unknown>, io: CliIo): Promise<number> {
   const options = readCommonOptions(values);
   requireValid(checkServerId(serverId));
-  const reader = createReader({}, options, io);
+  const reader = await createEcsMetadataReader({}, options, createCommandSources(options, io.env, io.stderr));
 
   const metadata = await reader.getAll(serverId);
   const keys = Object.keys(metadata).sort();
@@ -174,7 +180,7 @@ async function exportCommand(serverIds: string[], values: Record<string, unknown
     throw new CliUsageError(`--output ${output} exists; pass --force to overwrite it, or choose another file.`);
   }
   const format = (values.format as ExportFormat | undefined) ?? (output !== undefined && extname(output).toLowerCase() === ".json" ? "json" : "yaml");
-  const reader = createReader({}, options, io);
+  const reader = await createEcsMetadataReader({}, options, createCommandSources(options, io.env, io.stderr));
 
   const uniqueIds = [...new Set(serverIds)];
   const servers = [];
@@ -199,20 +205,17 @@ async function checkCommand(file: string, values: Record<string, unknown>, io: C
   const options = readCommonOptions(values);
   const expectations = loadExpectationsFile(file);
 
+  const sources = createCommandSources(options, io.env, io.stderr);
   const results = await runCheck(
     expectations,
     { strict: values.strict === true, concurrency: options.concurrency, quiet: options.quiet },
-    (location) => createReader(location, options, io),
+    (location) => createEcsMetadataReader(location, options, sources),
   );
 
   if (!options.quiet) {
     io.stdout(renderCheckReport(results, values.format as CheckFormat));
   }
   return summarize(results).exitCode;
-}
-
-function createReader(location: ServerLocation, options: CommonOptions, io: CliIo): EcsMetadataReader {
-  return createEcsMetadataReader(location, options, io.env);
 }
 
 function requireValid(reason: string | undefined): void {

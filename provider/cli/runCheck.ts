@@ -20,18 +20,20 @@ export interface CheckSettings {
 export async function runCheck(
   expectations: Expectations,
   settings: CheckSettings,
-  createReader: (location: ServerLocation) => MetadataReader,
+  createReader: (location: ServerLocation) => Promise<MetadataReader>,
 ): Promise<ServerResult[]> {
+  // One location at a time, so that an error names the first bad location and no IAM request runs after it.
   const readers = new Map<string, MetadataReader>();
-  const readerOf = expectations.servers.map((server) => {
+  const readerOf: MetadataReader[] = [];
+  for (const server of expectations.servers) {
     const id = locationId(server.location);
     let reader = readers.get(id);
     if (reader === undefined) {
-      reader = createReader(server.location);
+      reader = await createReader(server.location);
       readers.set(id, reader);
     }
-    return reader;
-  });
+    readerOf.push(reader);
+  }
 
   const progress = startProgress(expectations.servers.length, { quiet: settings.quiet });
   try {

@@ -5,7 +5,7 @@ import { resolveLookupAuth, resolveLookupTarget } from "../auth/lookupAuth";
 import { KeyNotFoundError, lookupMetadataKey, SharedLookupSettings } from "../client";
 import { resolveRetrySettings, resolveThroughputSettings, SettingsSource } from "../settings";
 import type { ExtendedSettingsSource } from "../settings/extendedSources";
-import type { ResolvedTarget } from "../settings/resolveLookup";
+import type { ResolvedTarget, TargetInputs } from "../settings/resolveLookup";
 import type { DebugLogger } from "./debugLogger";
 import { ServerMetadataKeyInputs, ServerMetadataKeyOutputs } from "./types";
 
@@ -31,14 +31,7 @@ export async function lookupServerMetadataKey(
   sources: readonly ExtendedSettingsSource[],
   options: LookupOptions = {},
 ): Promise<ServerMetadataKeyOutputs> {
-  const authLogger = authLoggerOf(options.logger);
-  const target = await cachedTargetOf(inputs, sources, authLogger);
-  const settings: SharedLookupSettings = {
-    ...sharedSettingsOf(sources),
-    ...(await cachedAuthSettingsOf(target, sources, authLogger)),
-    endpoint: target.endpoint,
-    logger: options.logger,
-  };
+  const { target, settings } = await resolveSharedLookupSettings(inputs, sources, options.logger);
   const where = () => `key "${target.key}" of server ${target.serverId} at ${target.endpoint}`;
 
   let value: string;
@@ -70,6 +63,34 @@ export async function lookupServerMetadataKey(
   };
 }
 
+/** Target of a lookup and the settings of the shared clients that send it. */
+export interface ResolvedLookupSettings {
+  readonly target: ResolvedTarget;
+  readonly settings: SharedLookupSettings;
+}
+
+/**
+ * Resolves the target, credentials, TLS and proxy settings, retry and throughput settings of a lookup
+ * from its inputs and the sources, as {@link lookupServerMetadataKey} does. Every setting is checked
+ * here. The only requests sent go to IAM: for a token in the password mode, and for the project id
+ * when none is set. Results are kept per sources array and location, so pass the same array each time.
+ */
+export async function resolveSharedLookupSettings(
+  inputs: TargetInputs,
+  sources: readonly ExtendedSettingsSource[],
+  logger?: DebugLogger,
+): Promise<ResolvedLookupSettings> {
+  const authLogger = authLoggerOf(logger);
+  const target = await cachedTargetOf(inputs, sources, authLogger);
+  const settings: SharedLookupSettings = {
+    ...sharedSettingsOf(sources),
+    ...(await cachedAuthSettingsOf(target, sources, authLogger)),
+    endpoint: target.endpoint,
+    logger,
+  };
+  return { target, settings };
+}
+
 type SettingsWithoutEndpoint = Omit<SharedLookupSettings, "endpoint" | "logger" | "credentials" | "authorizer" | "agentFor" | "clientKey">;
 
 const sharedSettingsBySources = new WeakMap<readonly SettingsSource[], SettingsWithoutEndpoint>();
@@ -99,7 +120,7 @@ const locationsBySources = new WeakMap<readonly SettingsSource[], Map<string, Pr
  * choose them and on the sources, so they are resolved once per combination (a project id lookup at
  * IAM included) and shared by every lookup with the same combination; a failure is not kept.
  */
-async function cachedTargetOf(inputs: ServerMetadataKeyInputs, sources: readonly ExtendedSettingsSource[], logger: AuthLogger): Promise<ResolvedTarget> {
+async function cachedTargetOf(inputs: TargetInputs, sources: readonly ExtendedSettingsSource[], logger: AuthLogger): Promise<ResolvedTarget> {
   let byLocation = locationsBySources.get(sources);
   if (byLocation === undefined) {
     byLocation = new Map();

@@ -1,7 +1,7 @@
 // Runs the built `ecs-metadata` command (lib/cli/main.js) as a process against the local ECS endpoint.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -22,7 +22,16 @@ const PERMANENT = DATA.credentials[0];
 const TEMPORARY = DATA.credentials[1];
 
 /** Values that no output of the command may contain: the secret expectations of the fixtures and the secret keys. */
-const SECRETS = ["s3cret-value-1", "wrong-secret-value", "do-not-print-me", PERMANENT.secretKey, TEMPORARY.secretKey, TEMPORARY.securityToken as string];
+const SECRETS = [
+  "s3cret-value-1",
+  "wrong-secret-value",
+  "do-not-print-me",
+  PERMANENT.secretKey,
+  TEMPORARY.secretKey,
+  TEMPORARY.securityToken as string,
+  "Cli-Test-Password-0001",
+  "Cli-Wrong-Password-0001",
+];
 
 /** Time a run may take before the test kills it, in milliseconds. */
 const RUN_TIMEOUT_MS = 20_000;
@@ -33,10 +42,27 @@ interface Run {
   readonly stderr: string;
 }
 
-/** Returns this process's environment without HW_* variables, plus `extra`. */
+/** IAM user of the simulators that serve the IAM calls. */
+const IAM_USER = { name: "cli-deployer", password: "Cli-Test-Password-0001", domainName: "cli-test-account" };
+
+/** Home folder of every run that sets no HOME: empty, so no ~/.hcloud/config.json is found. */
+const EMPTY_HOME = mkdtempSync(path.join(tmpdir(), "ecs-metadata-cli-home-"));
+
+/** Prefixes of the variables the command reads its settings from; none of the developer's own may reach a run. */
+const SETTING_PREFIXES = ["HW_", "OS_", "HUAWEICLOUD_SDK_"];
+
+/** Returns this process's environment without HW_*, OS_* and HUAWEICLOUD_SDK_* variables and with HOME at an empty folder, plus `extra`. */
 function environment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("HW_")));
-  return { ...env, ...extra };
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SETTING_PREFIXES.some((prefix) => name.startsWith(prefix))));
+  return { ...env, HOME: EMPTY_HOME, ...extra };
+}
+
+/** Creates a home folder whose ~/.hcloud/config.json holds `config`, and returns its path. */
+function homeWithProfiles(config: unknown): string {
+  const home = mkdtempSync(path.join(tmpdir(), "ecs-metadata-cli-home-"));
+  mkdirSync(path.join(home, ".hcloud"));
+  writeFileSync(path.join(home, ".hcloud", "config.json"), JSON.stringify(config, null, 2), { mode: 0o600 });
+  return home;
 }
 
 function runProcess(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
@@ -88,6 +114,7 @@ describe("ecs-metadata command", () => {
     if (workDir) {
       rmSync(workDir, { recursive: true, force: true });
     }
+    rmSync(EMPTY_HOME, { recursive: true, force: true });
   });
 
   describe("get", () => {
@@ -154,12 +181,37 @@ describe("ecs-metadata command", () => {
       expect(simulator.requestCount).toBe(0);
     });
 
-    it("names the variables when credentials are missing", async () => {
+    it("names every place when credentials are missing", async () => {
+      simulator.clearRequests();
       const run = await runProcess(process.execPath, [CLI, "get", WEB_ID, "role", "--endpoint", simulator.url, "--project-id", PROJECT_ID], environment());
 
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain("HW_ACCESS_KEY");
-      expect(run.stderr).toContain("HW_SECRET_KEY");
+      expect(run.stderr).toContain("No Huawei Cloud credentials found.");
+      expect(run.stderr).toContain("environment variables: HW_ACCESS_KEY + HW_SECRET_KEY, HW_AUTH_TOKEN, HW_USER_NAME + HW_USER_PASSWORD + HW_DOMAIN_NAME");
+      expect(run.stderr).toContain("OpenStack environment variables: OS_ACCESS_KEY + OS_SECRET_KEY");
+      expect(run.stderr).toContain("Huawei Cloud SDK environment variables: HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK");
+      expect(run.stderr).toContain(`shared config file ${path.join(EMPTY_HOME, ".hcloud", "config.json")} (the current profile, file not found)`);
+      expect(run.stderr).not.toContain("huaweicloud:");
+      expect(simulator.requestCount).toBe(0);
+    });
+
+    it("names the options when the project id is missing", async () => {
+      simulator.clearRequests();
+      const run = await runCli(["get", WEB_ID, "role", "--endpoint", simulator.url]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("No project id is set. Pass --project-id, set projectId in the expectations file, or set HW_PROJECT_ID, OS_PROJECT_ID");
+      expect(simulator.requestCount).toBe(0);
+    });
+
+    it("names the options when the region is missing", async () => {
+      simulator.clearRequests();
+      const run = await runCli(["get", WEB_ID, "role", "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("No region is set, so the ECS endpoint is unknown. Pass --region (such as cn-north-4) or --endpoint");
+      expect(run.stderr).toContain("HW_REGION_NAME, OS_REGION_NAME");
+      expect(simulator.requestCount).toBe(0);
     });
 
     it("reports a wrong secret key without echoing it", async () => {
@@ -168,13 +220,6 @@ describe("ecs-metadata command", () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain("status 401");
       expectNoSecrets(run);
-    });
-
-    it("rejects --profile as not supported yet", async () => {
-      const run = await runCli(["get", WEB_ID, "role", "--profile", "default", "--endpoint", simulator.url]);
-
-      expect(run.code).toBe(1);
-      expect(run.stderr).toContain('--profile "default" is not supported yet');
     });
 
     it("rejects an invalid --region before any request", async () => {
@@ -198,6 +243,212 @@ describe("ecs-metadata command", () => {
 
       expect(run.code).toBe(1);
       expect(run.stderr).toContain("Use a whole number from 1 to 64");
+    });
+  });
+
+  describe("credential sources", () => {
+    /** Profiles file with permanent keys in the current profile and temporary keys, a region and a project id in "ci". */
+    const PROFILES = {
+      current: "default",
+      profiles: [
+        { name: "default", mode: "AKSK", accessKeyId: PERMANENT.accessKey, secretAccessKey: PERMANENT.secretKey },
+        {
+          name: "ci",
+          mode: "AKSK",
+          accessKeyId: TEMPORARY.accessKey,
+          secretAccessKey: TEMPORARY.secretKey,
+          securityToken: TEMPORARY.securityToken,
+          region: "cn-north-4",
+          projectId: PROJECT_ID,
+        },
+      ],
+    };
+    let profileHome: string;
+
+    beforeAll(() => {
+      profileHome = homeWithProfiles(PROFILES);
+    });
+
+    afterAll(() => {
+      rmSync(profileHome, { recursive: true, force: true });
+    });
+
+    /** Runs the command with no credentials in its environment but `env`, and no retries. */
+    function runWithout(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
+      return runProcess(process.execPath, [CLI, ...args], environment({ HW_MAX_RETRIES: "0", ...env }));
+    }
+
+    it("reads the --profile profile", async () => {
+      simulator.clearRequests();
+      const run = await runWithout(["get", WEB_ID, "role", "--profile", "ci", "--format", "json", "--endpoint", simulator.url], { HOME: profileHome });
+
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ value: "web", projectId: PROJECT_ID, region: "cn-north-4" });
+      expect(run.stderr).toBe("");
+      expect(simulator.requests.map((request) => request.accessKey)).toEqual([TEMPORARY.accessKey]);
+      expectNoSecrets(run);
+    });
+
+    it("reads the current profile without --profile", async () => {
+      simulator.clearRequests();
+      const run = await runWithout(["get", WEB_ID, "role", "--project-id", PROJECT_ID, "--endpoint", simulator.url], { HOME: profileHome });
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe("web\n");
+      expect(simulator.requests.map((request) => request.accessKey)).toEqual([PERMANENT.accessKey]);
+    });
+
+    it("prefers --profile over HW_PROFILE", async () => {
+      simulator.clearRequests();
+      const run = await runWithout(["get", WEB_ID, "role", "--profile", "ci", "--endpoint", simulator.url], { HOME: profileHome, HW_PROFILE: "default" });
+
+      expect(run.code).toBe(0);
+      expect(simulator.requests.map((request) => request.accessKey)).toEqual([TEMPORARY.accessKey]);
+    });
+
+    it("reads the file HW_SHARED_CONFIG_FILE names", async () => {
+      simulator.clearRequests();
+      const file = path.join(profileHome, ".hcloud", "config.json");
+      const run = await runWithout(["list", DB_ID, "--profile", "ci", "--endpoint", simulator.url], { HW_SHARED_CONFIG_FILE: file });
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe("role=db\nteam=data\n");
+      expect(simulator.requests.map((request) => request.accessKey)).toEqual([TEMPORARY.accessKey]);
+    });
+
+    it("rejects a --profile missing from the file before any request", async () => {
+      simulator.clearRequests();
+      // Credentials in the environment come first, yet the profile the option names must still exist.
+      const run = await runCli(["get", WEB_ID, "role", "--profile", "staging", "--project-id", PROJECT_ID, "--endpoint", simulator.url], { HOME: profileHome });
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`Profile "staging", chosen by --profile, is not in the shared config file ${path.join(profileHome, ".hcloud", "config.json")}`);
+      expect(run.stderr).toContain('its profiles are: "default", "ci"');
+      expect(simulator.requestCount).toBe(0);
+      expectNoSecrets(run);
+    });
+
+    it("rejects --profile without a config file", async () => {
+      const run = await runWithout(["get", WEB_ID, "role", "--profile", "ci", "--endpoint", simulator.url], {});
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`The shared config file ${path.join(EMPTY_HOME, ".hcloud", "config.json")}, chosen by the default path, does not exist.`);
+      expect(run.stderr).toContain("unset --profile");
+    });
+
+    it("notes environment credentials that shadow --profile", async () => {
+      simulator.clearRequests();
+      const run = await runCli(["get", WEB_ID, "role", "--profile", "ci", "--endpoint", simulator.url], { HOME: profileHome });
+      const quiet = await runCli(["get", WEB_ID, "role", "--profile", "ci", "--quiet", "--endpoint", simulator.url], { HOME: profileHome });
+
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('ecs-metadata: note: --profile "ci" is set, but the credentials come from environment variables');
+      expect(simulator.requests.map((request) => request.accessKey)).toEqual([PERMANENT.accessKey, PERMANENT.accessKey]);
+      expect(quiet.code).toBe(0);
+      expect(quiet.stderr).toBe("");
+    });
+
+    it("reads OS_* credentials and project id", async () => {
+      simulator.clearRequests();
+      const run = await runWithout(["get", WEB_ID, "role", "--endpoint", simulator.url], {
+        OS_ACCESS_KEY: PERMANENT.accessKey,
+        OS_SECRET_KEY: PERMANENT.secretKey,
+        OS_PROJECT_ID: PROJECT_ID,
+      });
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe("web\n");
+      expect(simulator.requests.map((request) => request.accessKey)).toEqual([PERMANENT.accessKey]);
+    });
+
+    it("reads HUAWEICLOUD_SDK_* temporary credentials", async () => {
+      simulator.clearRequests();
+      const run = await runWithout(["get", WEB_ID, "team", "--endpoint", simulator.url], {
+        HUAWEICLOUD_SDK_AK: TEMPORARY.accessKey,
+        HUAWEICLOUD_SDK_SK: TEMPORARY.secretKey,
+        HUAWEICLOUD_SDK_SECURITY_TOKEN: TEMPORARY.securityToken,
+        HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID,
+      });
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe("platform\n");
+      expect(simulator.requests.map((request) => request.accessKey)).toEqual([TEMPORARY.accessKey]);
+    });
+
+    it("warns on stderr when TLS verification is off", async () => {
+      const run = await runCli(["get", WEB_ID, "role", "--project-id", PROJECT_ID, "--endpoint", simulator.url], { HW_INSECURE: "true" });
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe("web\n");
+      expect(run.stderr).toContain("ecs-metadata: warning: TLS certificate verification is off because HW_INSECURE is true");
+    });
+
+    it("rejects a secret key without its access key id", async () => {
+      const run = await runWithout(["get", WEB_ID, "role", "--project-id", PROJECT_ID, "--endpoint", simulator.url], { OS_SECRET_KEY: PERMANENT.secretKey });
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("OpenStack environment variables sets the secret key OS_SECRET_KEY but not the access key id OS_ACCESS_KEY");
+      expectNoSecrets(run);
+    });
+
+    describe("user name and password", () => {
+      let iamSimulator: RunningSimulator;
+
+      beforeAll(async () => {
+        iamSimulator = await startSimulator({ data: DATA, iam: { users: [IAM_USER] } });
+      });
+
+      afterAll(async () => {
+        await iamSimulator?.close();
+      });
+
+      it("exchanges the password for a token at IAM", async () => {
+        iamSimulator.clearRequests();
+        const run = await runWithout(["get", WEB_ID, "role", "--project-id", PROJECT_ID, "--endpoint", iamSimulator.url], {
+          HW_USER_NAME: IAM_USER.name,
+          HW_USER_PASSWORD: IAM_USER.password,
+          HW_DOMAIN_NAME: IAM_USER.domainName,
+          HW_AUTH_URL: `${iamSimulator.url}/v3`,
+        });
+
+        expect(run.code).toBe(0);
+        expect(run.stdout).toBe("web\n");
+        expect(iamSimulator.requests.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+          "POST /v3/auth/tokens 201",
+          `GET /v2.1/${PROJECT_ID}/servers/${WEB_ID}/metadata/role 200`,
+        ]);
+        expectNoSecrets(run);
+      });
+
+      it("finds the project id of the region with OS_* settings", async () => {
+        iamSimulator.clearRequests();
+        const run = await runWithout(["list", DB_ID, "--region", "cn-north-4", "--format", "json", "--endpoint", iamSimulator.url], {
+          OS_USERNAME: IAM_USER.name,
+          OS_PASSWORD: IAM_USER.password,
+          OS_DOMAIN_NAME: IAM_USER.domainName,
+          OS_AUTH_URL: `${iamSimulator.url}/v3`,
+        });
+
+        expect(run.code).toBe(0);
+        expect(JSON.parse(run.stdout)).toMatchObject({ metadata: { role: "db", team: "data" }, projectId: PROJECT_ID, region: "cn-north-4" });
+        expect(iamSimulator.requests.map((request) => request.path)).toContain("/v3/projects");
+        expectNoSecrets(run);
+      });
+
+      it("reports a wrong password before any ECS request", async () => {
+        iamSimulator.clearRequests();
+        const run = await runWithout(["get", WEB_ID, "role", "--project-id", PROJECT_ID, "--endpoint", iamSimulator.url], {
+          HW_USER_NAME: IAM_USER.name,
+          HW_USER_PASSWORD: "Cli-Wrong-Password-0001",
+          HW_DOMAIN_NAME: IAM_USER.domainName,
+          HW_AUTH_URL: `${iamSimulator.url}/v3`,
+        });
+
+        expect(run.code).toBe(1);
+        expect(run.stderr).toContain(`IAM did not accept IAM user "${IAM_USER.name}" of domain "${IAM_USER.domainName}"`);
+        expect(iamSimulator.requests.map((request) => request.path)).toEqual(["/v3/auth/tokens"]);
+        expectNoSecrets(run);
+      });
     });
   });
 
