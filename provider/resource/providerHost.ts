@@ -4,7 +4,8 @@ import type * as pulumi from "@pulumi/pulumi";
 
 import { resolveLookupTarget } from "../auth/lookupAuth";
 import { InvalidInputError, KeyNotFoundError, ServerNotFoundError } from "../client";
-import { checkMetadataKey, checkServerId, resolveRetrySettings } from "../settings";
+import { resolveAuthCredentials } from "../auth/credentials";
+import { checkMetadataKey, checkServerId, resolveRetrySettings, resolveThroughputSettings } from "../settings";
 import { defaultSources } from "../settings/defaultSources";
 import type { ExtendedSettingsSource } from "../settings/extendedSources";
 import { pulumiDebugLogger } from "./debugLogger";
@@ -55,9 +56,12 @@ class ServerMetadataKeyHostProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     try {
+      // Every setting a lookup needs is checked here, so a preview fails on it rather than the later update.
       const sources = this.sources();
       resolveRetrySettings(sources);
+      resolveThroughputSettings(sources);
       const target = await resolveLookupTarget(toLookupInputs(inputs), sources, { logger: lookupAuthLogger });
+      resolveAuthCredentials(sources);
       return { inputs: { ...inputs, projectId: target.projectId, region: target.region, endpoint: target.endpoint }, failures };
     } catch (error) {
       if (error instanceof InvalidInputError) {

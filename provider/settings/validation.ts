@@ -78,10 +78,10 @@ export function checkEndpoint(value: unknown, property: string): string | undefi
   try {
     url = new URL(value);
   } catch {
-    return `${property} "${value}" is not a URL; use the form https://ecs.cn-north-4.myhuaweicloud.com.`;
+    return `${property} ${quoteEndpointText(value)} is not a URL; use the form https://ecs.cn-north-4.myhuaweicloud.com.`;
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return `${property} "${value}" must start with https:// (or http:// for a local endpoint).`;
+    return `${property} "${redactUserInfo(url)}" must start with https:// (or http:// for a local endpoint).`;
   }
   if (url.username || url.password || url.search || url.hash) {
     return `${property} "${redactUserInfo(url)}" must not contain user info, a query or a fragment.`;
@@ -195,6 +195,16 @@ function describeType(value: unknown): string {
     return "null";
   }
   return Array.isArray(value) ? "an array" : `a ${typeof value}`;
+}
+
+/**
+ * Quotes endpoint text that is not a URL for a message: anything between `//` and an `@` (user info,
+ * which may hold a password) is replaced by `***`, control characters are escaped, and long text is cut.
+ */
+function quoteEndpointText(value: string): string {
+  const redacted = value.replace(/\/\/[^/?#]*@/, "//***@");
+  const shortened = redacted.length > 200 ? `${redacted.slice(0, 200)}...` : redacted;
+  return JSON.stringify(shortened);
 }
 
 function redactUserInfo(url: URL): string {

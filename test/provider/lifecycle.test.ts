@@ -95,6 +95,35 @@ describe("check", () => {
     }
   });
 
+  it.each([
+    ["huaweicloud:maxRequestsPerSecond", "0"],
+    ["huaweicloud:maxConcurrentRequests", "many"],
+    ["huaweicloud:coalesceLookups", "yes"],
+  ])("names %s when it is invalid", async (setting, value) => {
+    const throughputHost = await startHost();
+    try {
+      await throughputHost.client.configure({ ...stackConfig(simulator.url, PERMANENT), [setting]: value });
+      const result = await throughputHost.client.check(urnOf("lookup"), {}, inputs());
+      expect(result.failures.map((failure) => failure.property)).toEqual([setting]);
+    } finally {
+      await throughputHost.stop();
+    }
+  });
+
+  it("fails when no credentials are set", async () => {
+    const bareHost = await startHost();
+    try {
+      const { "huaweicloud:accessKey": _accessKey, "huaweicloud:secretKey": _secretKey, ...withoutCredentials } = stackConfig(simulator.url, PERMANENT);
+      await bareHost.client.configure(withoutCredentials);
+      const result = await bareHost.client.check(urnOf("lookup"), {}, inputs());
+      expect(result.failures).toHaveLength(1);
+      expect(result.failures[0].reason).toContain("HW_ACCESS_KEY");
+      expect(simulator.requestCount).toBe(0);
+    } finally {
+      await bareHost.stop();
+    }
+  });
+
   it("passes an unknown serverId through", async () => {
     const result = await host.client.check(urnOf("lookup"), {}, inputs({ serverId: UNKNOWN_VALUE }));
     expect(result.failures).toEqual([]);
