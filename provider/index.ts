@@ -11,3 +11,4 @@ export type {
   ServerMetadataKeyArgs,
   ServerMetadataKeyOutputs,
 } from "./resource/types";
+export { MissingSettingError } from "./settings/resolveLookup";

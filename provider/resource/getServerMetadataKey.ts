@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 
 import * as pulumi from "@pulumi/pulumi";
 
+import { InvalidInputError } from "../client";
 import { defaultSources } from "../settings/defaultSources";
 import { pulumiDebugLogger } from "./debugLogger";
 import { checkInputs, toLookupInputs } from "./inputs";
@@ -17,7 +18,7 @@ import { GetServerMetadataKeyArgs, GetServerMetadataKeyOutputArgs, GetServerMeta
 export async function getServerMetadataKey(args: GetServerMetadataKeyArgs): Promise<GetServerMetadataKeyResult> {
   const { inputs, failures } = checkInputs({ ...args });
   if (failures.length > 0) {
-    throw new Error(`getServerMetadataKey: invalid arguments: ${failures.map((failure) => failure.reason).join(" ")}`);
+    throw new InvalidInputError(failures[0].property, `getServerMetadataKey: invalid arguments: ${failures.map((failure) => failure.reason).join(" ")}`);
   }
 
   const sources = defaultSources({ getConfig: (key) => pulumi.runtime.getConfig(key), env: process.env, homeDirectory: homedir() });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { ApiVersion } from "../client";
+import { ApiVersion, InvalidInputError } from "../client";
+import { INPUT_NAMES } from "./inputs";
 import { serializedProvider } from "./serializedProvider";
 import { IfMissing, ServerMetadataKeyArgs } from "./types";
 
@@ -37,7 +38,13 @@ export class ServerMetadataKey extends pulumi.dynamic.Resource {
   /** Value of the key on the server, or `defaultValue` when `found` is `false`. Unknown during a preview; a secret when `secret` is set. */
   declare readonly value: pulumi.Output<string>;
 
+  /**
+   * @throws {@link InvalidInputError} for an argument that is not an input of this resource, such as a
+   * misspelt `secret`, or a `secret` that is not a plain boolean; both would otherwise leave `value` in
+   * plain text without a word.
+   */
   constructor(name: string, args: ServerMetadataKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    rejectUnknownArguments(name, args);
     const secret = args.secret === true;
     super(
       serializedProvider,
@@ -70,4 +77,23 @@ export class ServerMetadataKey extends pulumi.dynamic.Resource {
 function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, names: readonly string[]): pulumi.CustomResourceOptions {
   const existing = opts?.additionalSecretOutputs ?? [];
   return { ...opts, additionalSecretOutputs: [...new Set([...existing, ...names])] };
+}
+
+const ARGUMENT_NAMES: ReadonlySet<string> = new Set(INPUT_NAMES);
+
+function rejectUnknownArguments(name: string, args: ServerMetadataKeyArgs): void {
+  const unknown = Object.keys(args).filter((argument) => !ARGUMENT_NAMES.has(argument));
+  if (unknown.length > 0) {
+    throw new InvalidInputError(
+      unknown[0],
+      `ServerMetadataKey "${name}": ${unknown.map((argument) => JSON.stringify(argument)).join(", ")} ${unknown.length === 1 ? "is not an argument" : "are not arguments"}; ` +
+        `its arguments are ${[...ARGUMENT_NAMES].join(", ")}.`,
+    );
+  }
+  if (args.secret !== undefined && typeof args.secret !== "boolean") {
+    throw new InvalidInputError(
+      "secret",
+      `ServerMetadataKey "${name}": secret must be a plain true or false, because it decides how state stores the value when the resource is registered; an Output or a promise is not allowed.`,
+    );
+  }
 }

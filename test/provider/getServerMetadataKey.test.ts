@@ -2,7 +2,8 @@
 // the jest worker, with stack config set through Pulumi's runtime and the local endpoint on loopback.
 import * as pulumi from "@pulumi/pulumi";
 
-import { KeyNotFoundError, ServerNotFoundError } from "../../provider/client";
+import { InvalidInputError, KeyNotFoundError, ServerNotFoundError } from "../../provider/client";
+import { ServerMetadataKey } from "../../provider/resource/serverMetadataKey";
 import { getServerMetadataKey, getServerMetadataKeyOutput } from "../../provider/resource/getServerMetadataKey";
 import { startSimulator, type RunningSimulator } from "../../provider/simulator";
 import { DATA, PERMANENT, PROJECT_ID, SERVER_ID, stackConfig } from "../support/providerFixtures";
@@ -105,5 +106,21 @@ describe("getServerMetadataKeyOutput", () => {
     const result = getServerMetadataKeyOutput({ serverId: SERVER_ID, key: "absent", ifMissing: "default", defaultValue: pulumi.secret("none") });
     expect(await pulumi.isSecret(result.value)).toBe(true);
     expect(await valueOf(result.found)).toBe(false);
+  });
+});
+
+describe("argument checks in the program", () => {
+  it("getServerMetadataKey raises InvalidInputError for invalid arguments", async () => {
+    await expect(getServerMetadataKey({ serverId: "web-1", key: "role" })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it("ServerMetadataKey rejects a misspelt argument", () => {
+    const args = { serverId: SERVER_ID, key: "role", secrett: true } as unknown as ConstructorParameters<typeof ServerMetadataKey>[1];
+    expect(() => new ServerMetadataKey("typo", args)).toThrow('"secrett" is not an argument');
+  });
+
+  it("ServerMetadataKey rejects a secret that is not a plain boolean", () => {
+    const args = { serverId: SERVER_ID, key: "role", secret: pulumi.output(true) } as unknown as ConstructorParameters<typeof ServerMetadataKey>[1];
+    expect(() => new ServerMetadataKey("output-secret", args)).toThrow(InvalidInputError);
   });
 });
