@@ -217,7 +217,7 @@ export class EcsClient {
       }
       if (attempt >= maxAttempts) {
         this.log(`${summary}; no retries left`);
-        error.recordAttempts(attempt, `Gave up after ${attempt} attempts, the limit that maxRetries ${maxRetries} sets; the failure above is the last attempt's.`);
+        error.recordAttempts(attempt, `Gave up after ${attempt === 1 ? "1 attempt" : `${attempt} attempts`}, the limit that maxRetries ${maxRetries} sets; the failure above is the last attempt's.`);
         throw error;
       }
 

@@ -177,3 +177,16 @@ describe("readAllMetadataResponse", () => {
     expect(allErrorOf(response(404, '{"itemNotFound": {"message": "Instance x could not be found.", "code": 404}}'))).toBeInstanceOf(ServerNotFoundError);
   });
 });
+
+describe("error text from a response", () => {
+  it("escapes control characters in the error code and message", () => {
+    const facts = readErrorResponse({ status: 400, headers: {}, body: JSON.stringify({ error_code: "A\u001b[2J", error_msg: "line\nOK forged" }) });
+    expect(facts.errorCode).toBe("A\\u001b[2J");
+    expect(facts.errorMessage).toBe("line\\u000aOK forged");
+  });
+
+  it("cuts a long error code", () => {
+    const facts = readErrorResponse({ status: 400, headers: {}, body: JSON.stringify({ error_code: "X".repeat(50_000) }) });
+    expect(facts.errorCode?.length).toBeLessThan(110);
+  });
+});

@@ -40,6 +40,7 @@ export interface MetadataKeyContext extends LookupContext {
 }
 
 const MAX_QUOTED_MESSAGE_LENGTH = 300;
+const MAX_QUOTED_CODE_LENGTH = 100;
 
 /**
  * Reads the value of a metadata key from a response. Only a `200` whose JSON body is
@@ -141,9 +142,9 @@ export function readErrorResponse(response: RawResponse): ErrorResponse {
   const fields = readErrorFields(body);
   return {
     status: response.status,
-    errorCode: fields.errorCode,
-    errorMessage: fields.errorMessage === undefined ? undefined : truncate(fields.errorMessage),
-    requestId: headerRequestId ?? fields.requestId,
+    errorCode: fields.errorCode === undefined ? undefined : sanitize(fields.errorCode, MAX_QUOTED_CODE_LENGTH),
+    errorMessage: fields.errorMessage === undefined ? undefined : sanitize(fields.errorMessage, MAX_QUOTED_MESSAGE_LENGTH),
+    requestId: sanitizeOptional(headerRequestId ?? fields.requestId),
   };
 }
 
@@ -247,8 +248,17 @@ function describeBody(response: RawResponse): string {
   return `${contentType}, ${Buffer.byteLength(response.body)} bytes`;
 }
 
-function truncate(text: string): string {
-  return text.length > MAX_QUOTED_MESSAGE_LENGTH ? text.slice(0, MAX_QUOTED_MESSAGE_LENGTH) + "..." : text;
+/**
+ * Makes text from a response safe to put in a message: control characters (which could move a
+ * terminal's cursor or forge a log line) are escaped as in JSON, and long text is cut.
+ */
+function sanitize(text: string, maxLength: number): string {
+  const shortened = text.length > maxLength ? text.slice(0, maxLength) + "..." : text;
+  return shortened.replace(/[\u0000-\u001f\u007f-\u009f]/g, (character) => "\\u" + character.charCodeAt(0).toString(16).padStart(4, "0"));
+}
+
+function sanitizeOptional(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : sanitize(text, MAX_QUOTED_CODE_LENGTH);
 }
 
 function capitalize(text: string): string {

@@ -3,11 +3,10 @@ import type http from "node:http";
 
 import { AkSkCredentials } from "../signer";
 import { EcsClient, EcsClientLogger, EcsRequestAuthorizer } from "./ecsClient";
-import { FailedRequest } from "./errors";
+import { FailedRequest, KeyNotFoundError } from "./errors";
 import { MetadataBatcher, MetadataReader } from "./metadataBatcher";
 import { RateLimiter } from "./rateLimiter";
-import { readMetadataKeyResponse } from "./responses";
-import { buildMetadataKeyUrl, MetadataKeyTarget, ServerTarget } from "./urls";
+import { buildMetadataUrl, MetadataKeyTarget, ServerTarget } from "./urls";
 
 /** Everything a lookup needs besides its target: endpoint, credentials, retries and throughput limits. */
 export interface SharedLookupSettings {
@@ -120,19 +119,17 @@ function batchingReaderOf(client: EcsClient, endpoint: string): MetadataReader {
 }
 
 /**
- * Builds the error a single-key `GET` raises for a missing key, through the same response reader,
- * with a message that says the key was absent from the server's full metadata.
+ * Builds the error of a key missing from a server's full metadata: the same {@link KeyNotFoundError}
+ * class as a single-key `GET` raises, with a message about the request that was really sent.
  */
 function keyNotFoundError(endpoint: string, target: MetadataKeyTarget, requestId: string | undefined): Error {
-  const url = buildMetadataKeyUrl(endpoint, target);
+  const url = buildMetadataUrl(endpoint, target);
   const request: FailedRequest = { method: "GET", path: url.pathname, endpoint: url.origin };
-  const body = JSON.stringify({ itemNotFound: { message: "Metadata item was not found (the key is absent from GET .../metadata of this server)", code: 404 } });
-  try {
-    readMetadataKeyResponse({ status: 404, headers: requestId ? { "x-request-id": requestId } : {}, body }, { request, target });
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("readMetadataKeyResponse accepted a 404");
+  const error = new KeyNotFoundError(request, { status: 200, requestId }, "");
+  error.message =
+    `Server ${target.serverId} has no metadata key "${target.key}": GET ${url.href} (request id ${requestId ?? "none"}) ` +
+    "returned the server's metadata without it. Check the key's spelling and letter case, or set the key on the server.";
+  return error;
 }
 
 /** Copies an error of a shared request, keeping its class and fields, with the waiting lookup's key in the message. */
