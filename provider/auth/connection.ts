@@ -4,7 +4,7 @@ import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
 
-import { HttpsProxyAgent } from "https-proxy-agent";
+import type { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
 
 import { InvalidInputError } from "../client";
@@ -132,22 +132,35 @@ export function destroyConnectionAgents(): void {
   agents.clear();
 }
 
-/**
- * Proxy agent that applies the TLS options to the tunnelled connection. https-proxy-agent 7 passes
- * its constructor options only to the proxy connection, and the TLS connection to the endpoint
- * gets the request's options, which axios fills without `ca` or `rejectUnauthorized`.
- */
-class TlsProxyAgent extends HttpsProxyAgent<string> {
-  constructor(
-    proxy: string,
-    private readonly endpointTls: tls.ConnectionOptions,
-  ) {
-    super(proxy, { keepAlive: true });
-  }
+type TlsProxyAgentClass = new (proxy: string, endpointTls: tls.ConnectionOptions) => http.Agent;
 
-  override connect(request: http.ClientRequest, options: Parameters<HttpsProxyAgent<string>["connect"]>[1]): ReturnType<HttpsProxyAgent<string>["connect"]> {
-    return super.connect(request, { ...options, ...this.endpointTls });
+let tlsProxyAgentClass: TlsProxyAgentClass | undefined;
+
+/**
+ * Defines the proxy agent class on first use. https-proxy-agent is loaded only when a proxy is in
+ * use, because it and its dependencies add several MB to every process that looks values up.
+ */
+function defineTlsProxyAgent(): TlsProxyAgentClass {
+  const { HttpsProxyAgent: ProxyAgent } = require("https-proxy-agent") as { HttpsProxyAgent: typeof HttpsProxyAgent };
+
+  /**
+   * Proxy agent that applies the TLS options to the tunnelled connection. https-proxy-agent 7 passes
+   * its constructor options only to the proxy connection, and the TLS connection to the endpoint
+   * gets the request's options, which axios fills without `ca` or `rejectUnauthorized`.
+   */
+  class TlsProxyAgent extends ProxyAgent<string> {
+    constructor(
+      proxy: string,
+      private readonly endpointTls: tls.ConnectionOptions,
+    ) {
+      super(proxy, { keepAlive: true });
+    }
+
+    override connect(request: http.ClientRequest, options: Parameters<HttpsProxyAgent<string>["connect"]>[1]): ReturnType<HttpsProxyAgent<string>["connect"]> {
+      return super.connect(request, { ...options, ...this.endpointTls });
+    }
   }
+  return TlsProxyAgent;
 }
 
 function createAgent(secure: boolean, proxy: string | undefined, settings: ConnectionSettings): http.Agent {
@@ -158,7 +171,8 @@ function createAgent(secure: boolean, proxy: string | undefined, settings: Conne
   }
 
   if (proxy !== undefined) {
-    return new TlsProxyAgent(proxy, secure ? tlsOptions : {});
+    tlsProxyAgentClass ??= defineTlsProxyAgent();
+    return new tlsProxyAgentClass(proxy, secure ? tlsOptions : {});
   }
   return secure ? new https.Agent({ keepAlive: true, ...tlsOptions }) : new http.Agent({ keepAlive: true });
 }
