@@ -74,11 +74,12 @@ const FLAG_NAMES: Readonly<Partial<Record<ExtendedSettingName, string>>> = {
   region: "--region",
   projectId: "--project-id",
   endpoints: "--endpoint",
+  lookupTimeout: "--timeout",
 };
 
 /**
- * Creates the settings source of the `--region`, `--project-id` and `--endpoint` options, which the
- * command puts before every other source. It returns no credentials.
+ * Creates the settings source of the `--region`, `--project-id`, `--endpoint` and `--timeout` options,
+ * which the command puts before every other source. It returns no credentials.
  */
 export function createOptionSource(options: CommonOptions): ExtendedSettingsSource {
   return {
@@ -92,6 +93,10 @@ export function createOptionSource(options: CommonOptions): ExtendedSettingsSour
           return options.projectId;
         case "endpoints":
           return options.endpoint === undefined ? undefined : JSON.stringify({ ecs: options.endpoint });
+        case "lookupTimeout":
+          // Shadows HW_LOOKUP_TIMEOUT, so that an invalid value there fails nothing. The setting takes whole seconds,
+          // so this rounds up; the reader then uses the exact deadlineMs of --timeout.
+          return options.deadlineMs === undefined ? undefined : String(Math.min(MAX_TIMEOUT_SECONDS, Math.ceil(options.deadlineMs / 1000)));
         default:
           return undefined;
       }

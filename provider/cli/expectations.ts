@@ -36,11 +36,13 @@ export interface Expectations {
 
 /** Error for an expectations file that cannot be read or is invalid; the message lists every problem with its line and path. */
 export class ExpectationsFileError extends Error {
+  readonly fileName: string;
   readonly problems: readonly string[];
 
   constructor(fileName: string, problems: readonly string[]) {
     super(`Invalid expectations file ${fileName}:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
     this.name = "ExpectationsFileError";
+    this.fileName = fileName;
     this.problems = problems;
   }
 }

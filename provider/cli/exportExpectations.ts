@@ -1,8 +1,10 @@
 import { Document } from "yaml";
 
 import { sha256Hex } from "./compare";
+import { CliUsageError } from "./exitCodes";
 import { EXPECTATIONS_FORMAT_VERSION } from "./expectations";
 import { ReaderTarget } from "./metadataReader";
+import { quoteString } from "./terminalText";
 
 /** Live metadata of one server, as `export` read it. */
 export interface ExportedServer {
@@ -33,7 +35,8 @@ export function buildExpectationsFile(servers: readonly ExportedServer[], target
     version: EXPECTATIONS_FORMAT_VERSION,
     defaults,
     servers: servers.map((server) => {
-      const keys: Record<string, string | { sha256: string; secret: true }> = {};
+      // No prototype, so a metadata key such as "__proto__" is stored as an ordinary key.
+      const keys: Record<string, string | { sha256: string; secret: true }> = Object.create(null);
       for (const key of Object.keys(server.metadata).sort()) {
         const value = server.metadata[key];
         keys[key] = secretKeys.has(key) ? { sha256: sha256Hex(value), secret: true } : value;
@@ -41,6 +44,30 @@ export function buildExpectationsFile(servers: readonly ExportedServer[], target
       return { id: server.id, keys };
     }),
   };
+}
+
+/**
+ * Checks that every `--secret` name is a key of at least one exported server. A misspelled name would
+ * otherwise leave the real key's value in the clear in the file.
+ *
+ * @throws {@link CliUsageError} naming each unmatched name and a key that differs only in letter case, if any; it never shows a value.
+ */
+export function checkSecretKeysMatch(servers: readonly ExportedServer[], secretKeys: ReadonlySet<string>): void {
+  const liveKeys = new Set(servers.flatMap((server) => Object.keys(server.metadata)));
+  const unmatched = [...secretKeys].filter((key) => !liveKeys.has(key));
+  if (unmatched.length === 0) {
+    return;
+  }
+
+  const descriptions = unmatched.map((name) => {
+    const nearMatches = [...liveKeys].filter((key) => key.toLowerCase() === name.toLowerCase()).sort();
+    return nearMatches.length === 0 ? quoteString(name) : `${quoteString(name)} (did you mean ${nearMatches.map(quoteString).join(" or ")}?)`;
+  });
+  const serversText = servers.length === 1 ? "the exported server" : "any exported server";
+  throw new CliUsageError(
+    `--secret names no key of ${serversText}: ${descriptions.join(", ")}. Nothing was written. ` +
+      "Metadata keys are case-sensitive, so give each --secret exactly as the key is spelled.",
+  );
 }
 
 /** Serializes an expectations file in `format`, ending with a newline. */

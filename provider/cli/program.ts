@@ -1,4 +1,3 @@
-import { existsSync, writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 
@@ -7,10 +6,13 @@ import { checkMetadataKey, checkServerId } from "../settings";
 import { addCommonOptions, readCommonOptions } from "./commonOptions";
 import { CliUsageError, EXIT_ERROR, EXIT_SUCCESS } from "./exitCodes";
 import { ExpectationsFileError, loadExpectationsFile } from "./expectations";
-import { buildExpectationsFile, EXPORT_FORMATS, ExportFormat, formatExpectationsFile } from "./exportExpectations";
+import { buildExpectationsFile, checkSecretKeysMatch, EXPORT_FORMATS, ExportFormat, formatExpectationsFile } from "./exportExpectations";
 import { createCommandSources, createEcsMetadataReader } from "./metadataReader";
+import { checkOutputPath, writeOutputFile } from "./outputFile";
 import { CHECK_FORMATS, CheckFormat, renderCheckReport, summarize } from "./reports";
 import { runCheck } from "./runCheck";
+import { rewriteSettingHints } from "./settingHints";
+import { escapeControlCharacters, quoteIfControlCharacters } from "./terminalText";
 
 /** Output streams and environment of a run; tests and the entry point pass their own. */
 export interface CliIo {
@@ -90,14 +92,18 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   addCommonOptions(program.command("get").description("Print the value of one metadata key of a server."))
     .argument("<server-id>", "id (UUID) of the ECS server")
     .argument("<key>", "metadata key")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(
+      new Option("--format <format>", "output format; text prints the value, JSON-quoted when it contains a control character such as a line break")
+        .choices(["text", "json"])
+        .default("text"),
+    )
     .action(function (this: Command, serverId: string, key: string) {
       return run(() => getCommand(serverId, key, this.opts(), io));
     });
 
   addCommonOptions(program.command("list").description("Print every metadata pair of a server, sorted by key."))
     .argument("<server-id>", "id (UUID) of the ECS server")
-    .addOption(new Option("--format <format>", 'output format; text prints one "key=value" line per pair').choices(["text", "json"]).default("text"))
+    .addOption(new Option("--format <format>", 'output format; text prints one "key=value" line per pair, JSON-quoting a key or value with a control character').choices(["text", "json"]).default("text"))
     .action(function (this: Command, serverId: string) {
       return run(() => listCommand(serverId, this.opts(), io));
     });
@@ -129,8 +135,12 @@ async function runAction(action: () => Promise<number>, io: CliIo): Promise<numb
   try {
     return await action();
   } catch (error) {
-    if (error instanceof EcsMetadataError || error instanceof CliUsageError || error instanceof ExpectationsFileError) {
-      io.stderr(`${PROGRAM_NAME}: ${error.message}\n`);
+    if (error instanceof ExpectationsFileError) {
+      // Each problem gets its own line, and control characters within a line are escaped.
+      const lines = [`Invalid expectations file ${error.fileName}:`, ...error.problems.map((problem) => `  ${problem}`)];
+      io.stderr(`${PROGRAM_NAME}: ${lines.map(escapeControlCharacters).join("\n")}\n`);
+    } else if (error instanceof EcsMetadataError || error instanceof CliUsageError) {
+      io.stderr(`${PROGRAM_NAME}: ${escapeControlCharacters(rewriteSettingHints(error.message))}\n`);
     } else {
       io.stderr(`${PROGRAM_NAME}: unexpected error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }
@@ -145,7 +155,7 @@ async function getCommand(serverId: string, key: string, values: Record<string, 
   const reader = await createEcsMetadataReader({}, options, createCommandSources(options, io.env, io.stderr));
 
   const value = await reader.getKey(serverId, key);
-  io.stdout(values.format === "json" ? JSON.stringify({ serverId, key, value, ...reader.target }, null, 2) + "\n" : value + "\n");
+  io.stdout(values.format === "json" ? JSON.stringify({ serverId, key, value, ...reader.target }, null, 2) + "\n" : quoteIfControlCharacters(value) + "\n");
   return EXIT_SUCCESS;
 }
 
@@ -160,8 +170,8 @@ async function listCommand(serverId: string, values: Record<string, unknown>, io
     const sorted = Object.fromEntries(keys.map((key) => [key, metadata[key]]));
     io.stdout(JSON.stringify({ serverId, metadata: sorted, ...reader.target }, null, 2) + "\n");
   } else {
-    // Keys cannot contain "=" or line breaks; a value with a control character is JSON-quoted to stay on its line.
-    io.stdout(keys.map((key) => `${key}=${/[\u0000-\u001f\u007f]/.test(metadata[key]) ? JSON.stringify(metadata[key]) : metadata[key]}\n`).join(""));
+    // The server's keys and values may contain control characters, so such a key or value is JSON-quoted to stay on its line.
+    io.stdout(keys.map((key) => `${quoteIfControlCharacters(key)}=${quoteIfControlCharacters(metadata[key])}\n`).join(""));
   }
   return EXIT_SUCCESS;
 }
@@ -176,8 +186,8 @@ async function exportCommand(serverIds: string[], values: Record<string, unknown
     requireValid(checkMetadataKey(key));
   }
   const output = values.output as string | undefined;
-  if (output !== undefined && existsSync(output) && values.force !== true) {
-    throw new CliUsageError(`--output ${output} exists; pass --force to overwrite it, or choose another file.`);
+  if (output !== undefined) {
+    checkOutputPath(output, values.force === true);
   }
   const format = (values.format as ExportFormat | undefined) ?? (output !== undefined && extname(output).toLowerCase() === ".json" ? "json" : "yaml");
   const reader = await createEcsMetadataReader({}, options, createCommandSources(options, io.env, io.stderr));
@@ -188,14 +198,15 @@ async function exportCommand(serverIds: string[], values: Record<string, unknown
     servers.push({ id, metadata: await reader.getAll(id) });
   }
 
+  checkSecretKeysMatch(servers, secretKeys);
   const contents = buildExpectationsFile(servers, reader.target, secretKeys);
   const text = formatExpectationsFile(contents, format, `Expectations for "ecs-metadata check", exported from the live metadata on ${new Date().toISOString()}.`);
   if (output === undefined) {
     io.stdout(text);
   } else {
-    writeFileSync(output, text, { encoding: "utf8", mode: 0o644 });
+    writeOutputFile(output, text);
     if (!options.quiet) {
-      io.stderr(`Wrote the expectations of ${servers.length === 1 ? "1 server" : `${servers.length} servers`} to ${output}.\n`);
+      io.stderr(`Wrote the expectations of ${servers.length === 1 ? "1 server" : `${servers.length} servers`} to ${escapeControlCharacters(output)}.\n`);
     }
   }
   return EXIT_SUCCESS;

@@ -1,6 +1,7 @@
 import { EXIT_DRIFT, EXIT_ERROR, EXIT_SUCCESS } from "./exitCodes";
 import { KeyDifference, ServerResult } from "./compare";
 import { ServerExpectation } from "./expectations";
+import { escapeControlCharacters, quoteString } from "./terminalText";
 
 /** Output formats of `check`. */
 export const CHECK_FORMATS = ["text", "json", "markdown"] as const;
@@ -63,20 +64,21 @@ function labelOf(server: ServerExpectation): string {
   return server.name === undefined ? server.id : `${server.name} (${server.id})`;
 }
 
-// Text: one line per server, then one indented line per difference.
+// Text: one line per server, then one indented line per difference. Keys, names and messages come from
+// the server or the file, so their control characters are escaped and no line can be forged.
 
 function renderText(results: readonly ServerResult[], summary: CheckSummary): string {
   const lines: string[] = [];
   for (const result of results) {
-    const label = labelOf(result.server);
+    const label = escapeControlCharacters(labelOf(result.server));
     if (result.status === "match") {
       lines.push(`OK     ${label}: ${result.keysChecked === 1 ? "1 key matches" : `${result.keysChecked} keys match`}`);
     } else if (result.status === "error") {
-      lines.push(`ERROR  ${label}: ${result.error.message}`);
+      lines.push(`ERROR  ${label}: ${escapeControlCharacters(result.error.message)}`);
     } else {
       lines.push(`DRIFT  ${label}: ${result.differences.length === 1 ? "1 difference" : `${result.differences.length} differences`}`);
       for (const difference of result.differences) {
-        lines.push(`  ${difference.kind.padEnd(10)}  ${difference.key}: ${describeDifferenceText(difference)}`);
+        lines.push(`  ${difference.kind.padEnd(10)}  ${escapeControlCharacters(difference.key)}: ${describeDifferenceText(difference)}`);
       }
     }
   }
@@ -88,7 +90,7 @@ function describeDifferenceText(difference: KeyDifference): string {
   const expected = expectedText(difference);
   switch (difference.kind) {
     case "changed":
-      return difference.secret ? "the secret value differs" : `expected ${expected}, found ${JSON.stringify(difference.actual)}`;
+      return difference.secret ? "the secret value differs" : `expected ${expected}, found ${quoteString(difference.actual ?? "")}`;
     case "missing":
       return difference.secret ? "the key with a secret value is not set" : `expected ${expected}, the key is not set`;
     default:
@@ -97,7 +99,7 @@ function describeDifferenceText(difference: KeyDifference): string {
 }
 
 function expectedText(difference: KeyDifference): string {
-  return difference.expectedSha256 !== undefined ? `a value with SHA-256 ${difference.expectedSha256}` : JSON.stringify(difference.expected);
+  return difference.expectedSha256 !== undefined ? `a value with SHA-256 ${difference.expectedSha256}` : quoteString(difference.expected ?? "");
 }
 
 // JSON: every server and every difference, for scripts.
@@ -167,26 +169,27 @@ function markdownValues(difference: KeyDifference): [string, string] {
     ? "(secret)"
     : difference.expectedSha256 !== undefined
       ? `SHA-256 ${codeSpan(difference.expectedSha256)}`
-      : codeSpan(JSON.stringify(difference.expected));
+      : codeSpan(quoteString(difference.expected ?? ""));
   if (difference.kind === "missing") {
     return [expected, "(not set)"];
   }
-  return [expected, difference.secret ? "(secret, differs)" : codeSpan(JSON.stringify(difference.actual))];
+  return [expected, difference.secret ? "(secret, differs)" : codeSpan(quoteString(difference.actual ?? ""))];
 }
 
 function markdownServer(server: ServerExpectation): string {
   return server.name === undefined ? codeSpan(server.id) : `${escapeMarkdown(server.name)} ${codeSpan(server.id)}`;
 }
 
-/** Wraps text in a code span that survives backticks in the text and a table cell around it. */
-function codeSpan(text: string): string {
+/** Wraps text in a code span that survives backticks and control characters in the text and a table cell around it. */
+function codeSpan(raw: string): string {
+  const text = escapeControlCharacters(raw);
   const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longestRun + 1);
   const padded = text.startsWith("`") || text.endsWith("`") ? ` ${text} ` : text;
-  return `${fence}${padded.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ")}${fence}`;
+  return `${fence}${padded.replace(/\|/g, "\\|")}${fence}`;
 }
 
-/** Escapes the characters that Markdown or HTML would interpret, and folds line breaks into spaces. */
+/** Escapes control characters as `\n` or `\u001b`, then the characters that Markdown or HTML would interpret. */
 function escapeMarkdown(text: string): string {
-  return text.replace(/[\r\n]+/g, " ").replace(/([\\`*_{}[\]()#+!|<>~&])/g, "\\$1");
+  return escapeControlCharacters(text).replace(/([\\`*_{}[\]()#+!|<>~&])/g, "\\$1");
 }

@@ -3,6 +3,7 @@ import { mapWithConcurrency } from "./concurrency";
 import { Expectations } from "./expectations";
 import { MetadataReader, ServerLocation } from "./metadataReader";
 import { startProgress } from "./progress";
+import { rewriteSettingHints } from "./settingHints";
 
 /** Settings of {@link runCheck}. */
 export interface CheckSettings {
@@ -42,7 +43,8 @@ export async function runCheck(
         const live = await readerOf[index].getAll(server.id);
         return compareMetadata(server, live, settings.strict);
       } catch (error) {
-        const failure = error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) };
+        const message = rewriteSettingHints(error instanceof Error ? error.message : String(error));
+        const failure = { name: error instanceof Error ? error.name : "Error", message };
         return { server, status: "error", error: failure };
       } finally {
         progress.increment();

@@ -668,6 +668,216 @@ describe("ecs-metadata command", () => {
     });
   });
 
+  describe("metadata from an untrusted server", () => {
+    const SECRET_ID = "8b2c3d4e-6f7a-4b8c-9d0e-2f3a4b5c6d7e";
+    const PROTO_ID = "8b2c3d4e-6f7a-4b8c-9d0e-2f3a4b5c6d7f";
+    const CONTROL_ID = "8b2c3d4e-6f7a-4b8c-9d0e-2f3a4b5c6d80";
+    const SECRET_VALUE = "top-secret-value-9";
+    const FORGED_KEY = "evil\nOK     forged-1 (8b2c3d4e-6f7a-4b8c-9d0e-2f3a4b5c6d80)";
+    const ESCAPE_VALUE = "\u001b[31mred\u009b2J";
+    let untrusted: RunningSimulator;
+
+    beforeAll(async () => {
+      // JSON.parse makes "__proto__" an own key; an object literal would set the prototype instead.
+      const protoMetadata = JSON.parse('{"__proto__": "proto-value", "role": "cache"}') as Record<string, string>;
+      const data: SimulatorData = {
+        ...DATA,
+        projects: [
+          {
+            ...DATA.projects[0],
+            servers: [
+              { id: SECRET_ID, name: "vault-1", status: "ACTIVE", metadata: { SECRETVAL: SECRET_VALUE, role: "vault" } },
+              { id: PROTO_ID, name: "cache-1", status: "ACTIVE", metadata: protoMetadata },
+              { id: CONTROL_ID, name: "odd-1", status: "ACTIVE", metadata: { [FORGED_KEY]: "x", banner: ESCAPE_VALUE } },
+            ],
+          },
+        ],
+      };
+      untrusted = await startSimulator({ data });
+    });
+
+    afterAll(async () => {
+      await untrusted?.close();
+    });
+
+    function target(): string[] {
+      return ["--endpoint", untrusted.url, "--project-id", PROJECT_ID];
+    }
+
+    /** Asserts that no line of `text` starts with "OK", and that it carries no ESC or CSI character. */
+    function expectNoForgedLines(text: string): void {
+      expect(text.split("\n").filter((line) => line.startsWith("OK"))).toEqual([]);
+      expect(text).not.toContain("\u001b");
+      expect(text).not.toContain("\u009b");
+    }
+
+    it("rejects a --secret that matches no key", async () => {
+      const file = path.join(workDir, "secret-typo.yaml");
+      const run = await runCli(["export", SECRET_ID, "--secret", "secretval", "-o", file, ...target()]);
+
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toContain('--secret names no key of the exported server: "secretval" (did you mean "SECRETVAL"?)');
+      expect(run.stderr).toContain("Nothing was written.");
+      expect(run.stderr).not.toContain(SECRET_VALUE);
+      expect(existsSync(file)).toBe(false);
+    });
+
+    it("rejects an unmatched --secret on stdout", async () => {
+      const run = await runCli(["export", SECRET_ID, PROTO_ID, "--secret", "SECRETVAL", "--secret", "owner", ...target()]);
+
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toContain('--secret names no key of any exported server: "owner".');
+      expect(run.stderr).not.toContain("did you mean");
+      expect(run.stderr).not.toContain(SECRET_VALUE);
+    });
+
+    it("exports a __proto__ key that check --strict accepts", async () => {
+      const file = path.join(workDir, "proto.yaml");
+      const exported = await runCli(["export", PROTO_ID, "-o", file, ...target()]);
+      const checked = await runCli(["check", file, "--strict", "--endpoint", untrusted.url]);
+
+      expect(exported.code).toBe(0);
+      expect(readFileSync(file, "utf8")).toContain("__proto__: proto-value");
+      expect(checked.stdout).toContain("OK     ");
+      expect(checked.stdout).toContain("2 keys match");
+      expect(checked.code).toBe(0);
+    });
+
+    it("exports a __proto__ key named by --secret as a digest", async () => {
+      const run = await runCli(["export", PROTO_ID, "--secret", "__proto__", "--format", "json", ...target()]);
+      const keys = (JSON.parse(run.stdout) as { servers: { keys: Record<string, unknown> }[] }).servers[0].keys;
+
+      expect(run.code).toBe(0);
+      expect(Object.keys(keys)).toEqual(["__proto__", "role"]);
+      expect(Object.getOwnPropertyDescriptor(keys, "__proto__")?.value).toEqual({
+        sha256: createHash("sha256").update("proto-value", "utf8").digest("hex"),
+        secret: true,
+      });
+      expect(run.stdout).not.toContain('"proto-value"');
+    });
+
+    it("escapes a forged line and escape sequences in a text report", async () => {
+      const file = path.join(workDir, "control.json");
+      writeFileSync(file, JSON.stringify({ servers: [{ id: CONTROL_ID, name: "odd\u001b[2J-1", projectId: PROJECT_ID, keys: { banner: "plain" } }] }));
+      const run = await runCli(["check", file, "--strict", "--endpoint", untrusted.url]);
+
+      expect(run.code).toBe(2);
+      expectNoForgedLines(run.stdout);
+      expect(run.stdout).toContain("DRIFT  odd\\u001b[2J-1 (8b2c3d4e-6f7a-4b8c-9d0e-2f3a4b5c6d80): 2 differences");
+      expect(run.stdout).toContain("unexpected  evil\\nOK     forged-1");
+      expect(run.stdout).toContain('found "\\u001b[31mred\\u009b2J"');
+    });
+
+    it("escapes a forged line and escape sequences in Markdown", async () => {
+      const file = path.join(workDir, "control-markdown.json");
+      writeFileSync(file, JSON.stringify({ servers: [{ id: CONTROL_ID, name: "odd\n- OK", projectId: PROJECT_ID, keys: { banner: "plain" } }] }));
+      const run = await runCli(["check", file, "--strict", "--format", "markdown", "--endpoint", untrusted.url]);
+
+      expect(run.code).toBe(2);
+      expectNoForgedLines(run.stdout);
+      expect(run.stdout.split("\n").filter((line) => line.startsWith("- OK"))).toEqual([]);
+      expect(run.stdout).toContain("| `evil\\nOK     forged-1 (8b2c3d4e-6f7a-4b8c-9d0e-2f3a4b5c6d80)` | unexpected |");
+      expect(run.stdout).toContain("| odd\\\\n- OK `8b2c3d4e-6f7a-4b8c-9d0e-2f3a4b5c6d80` |");
+      expect(run.stdout).toContain("`\"\\u001b[31mred\\u009b2J\"`");
+    });
+
+    it("keeps the raw text in a JSON report", async () => {
+      const file = path.join(workDir, "control-json.json");
+      writeFileSync(file, JSON.stringify({ servers: [{ id: CONTROL_ID, projectId: PROJECT_ID, keys: { banner: "plain" } }] }));
+      const run = await runCli(["check", file, "--strict", "--format", "json", "--endpoint", untrusted.url]);
+      const report = JSON.parse(run.stdout) as { servers: { differences: { key: string; actual?: string }[] }[] };
+
+      expect(run.code).toBe(2);
+      expect(report.servers[0].differences.map((difference) => difference.key)).toEqual(["banner", FORGED_KEY]);
+      expect(report.servers[0].differences[0].actual).toBe(ESCAPE_VALUE);
+    });
+
+    it("quotes control characters in list", async () => {
+      const run = await runCli(["list", CONTROL_ID, ...target()]);
+
+      expect(run.code).toBe(0);
+      expectNoForgedLines(run.stdout);
+      expect(run.stdout).toBe('banner="\\u001b[31mred\\u009b2J"\n"evil\\nOK     forged-1 (8b2c3d4e-6f7a-4b8c-9d0e-2f3a4b5c6d80)"=x\n');
+    });
+
+    it("quotes control characters in get", async () => {
+      const text = await runCli(["get", CONTROL_ID, "banner", ...target()]);
+      const json = await runCli(["get", CONTROL_ID, "banner", "--format", "json", ...target()]);
+
+      expect(text.code).toBe(0);
+      expect(text.stdout).toBe('"\\u001b[31mred\\u009b2J"\n');
+      expect(JSON.parse(json.stdout).value).toBe(ESCAPE_VALUE);
+    });
+
+    it("names the command's settings in a throttling error", async () => {
+      untrusted.addFaults([{ name: "throttle", match: { method: "GET", serverId: SECRET_ID }, steps: [{ action: "respond", status: 429, times: 2 }] }]);
+      const file = path.join(workDir, "throttled.yaml");
+      writeFileSync(file, `servers:\n  - { id: ${SECRET_ID}, projectId: ${PROJECT_ID}, keys: { role: vault } }\n`);
+      const get = await runCli(["get", SECRET_ID, "role", ...target()]);
+      const check = await runCli(["check", file, "--endpoint", untrusted.url]);
+
+      expect(get.code).toBe(1);
+      expect(get.stderr).toContain("raise HW_MAX_RETRIES or --timeout (or HW_LOOKUP_TIMEOUT)");
+      expect(get.stderr).not.toContain("huaweicloud:");
+      expect(check.code).toBe(1);
+      expect(check.stdout).toContain("raise HW_MAX_RETRIES or --timeout (or HW_LOOKUP_TIMEOUT)");
+      expect(check.stdout).not.toContain("huaweicloud:");
+    });
+  });
+
+  describe("export --output", () => {
+    it("rejects a missing folder before any request", async () => {
+      simulator.clearRequests();
+      const file = path.join(workDir, "missing", "file.yaml");
+      const run = await runCli(["export", WEB_ID, "-o", file, "--endpoint", simulator.url, "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`--output ${file}: the folder ${path.join(workDir, "missing")} does not exist`);
+      expect(run.stderr).not.toContain("unexpected error");
+      expect(simulator.requestCount).toBe(0);
+    });
+
+    it("rejects a folder even with --force", async () => {
+      simulator.clearRequests();
+      const run = await runCli(["export", WEB_ID, "-o", workDir, "--force", "--endpoint", simulator.url, "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`--output ${workDir} is a folder`);
+      expect(run.stderr).not.toContain("unexpected error");
+      expect(simulator.requestCount).toBe(0);
+    });
+
+    // Root may write to any folder, so this case runs only for other users.
+    (process.getuid?.() === 0 ? it.skip : it)("rejects a folder it cannot write to before any request", async () => {
+      const readOnly = path.join(workDir, "read-only");
+      mkdirSync(readOnly, { mode: 0o555 });
+      simulator.clearRequests();
+      const run = await runCli(["export", WEB_ID, "-o", path.join(readOnly, "file.yaml"), "--endpoint", simulator.url, "--project-id", PROJECT_ID]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`${readOnly} is not writable`);
+      expect(simulator.requestCount).toBe(0);
+    });
+  });
+
+  describe("HW_LOOKUP_TIMEOUT", () => {
+    it("is ignored when --timeout is set", async () => {
+      const run = await runCli(["get", WEB_ID, "role", "--timeout", "2.5", "--endpoint", simulator.url, "--project-id", PROJECT_ID], { HW_LOOKUP_TIMEOUT: "soon" });
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe("web\n");
+    });
+
+    it("fails when invalid and --timeout is not set", async () => {
+      const run = await runCli(["get", WEB_ID, "role", "--endpoint", simulator.url, "--project-id", PROJECT_ID], { HW_LOOKUP_TIMEOUT: "soon" });
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('HW_LOOKUP_TIMEOUT "soon" is invalid');
+    });
+  });
+
   describe("limits and progress", () => {
     it("fails a server whose lookup exceeds --timeout", async () => {
       const slow = await startSimulator({ data: DATA, latencyMs: 3000 });
