@@ -12,11 +12,15 @@ const { ServerMetadataKey } = require("pulumi-ecs-metadata");
 new ServerMetadataKey("probe", { serverId: "5b5c1e1e-1111-2222-3333-444455556666", key: "role" });
 `;
 
-/** Returns the size of the serialized provider in a project that installed the packed package, and whether it only requires the package. */
+/**
+ * Returns the size of the serialized provider in a project that installed the packed package, and
+ * whether it only requires the package. `npm run bench` has built lib/ already, so packing skips the
+ * prepare script.
+ */
 export function measureSerializedProvider(root: string): { bytes: number; requiresPackage: boolean } {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-metadata-pack-"));
   try {
-    const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", folder], { cwd: root, encoding: "utf8" }).trim().split("\n").pop()!;
+    const tarball = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", folder], { cwd: root, encoding: "utf8" }).trim().split("\n").pop()!;
     const project = path.join(folder, "project");
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "bench-project", private: true }));

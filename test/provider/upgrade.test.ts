@@ -166,9 +166,13 @@ describe("package installed from its packed tarball", () => {
   );
 });
 
-/** Packs the built package with `npm pack` and returns the tarball's path. */
+/**
+ * Packs the built package with `npm pack` and returns the tarball's path. Its prepare script is
+ * skipped: `npm test` has built lib/ already, and a second build would rewrite lib/ while other test
+ * files run the built command.
+ */
 function packPackage(destination: string): string {
-  const output = execFileSync("npm", ["pack", "--silent", "--pack-destination", destination], { cwd: REPOSITORY_ROOT, encoding: "utf8" });
+  const output = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", destination], { cwd: REPOSITORY_ROOT, encoding: "utf8" });
   return path.join(destination, output.trim().split("\n").pop()!);
 }
 
