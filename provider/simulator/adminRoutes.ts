@@ -1,5 +1,7 @@
+import { findDuplicateJsonKey } from "../client/jsonDuplicateKeys";
 import type { FaultInjector } from "./faultInjector";
 import { readFaultRules } from "./faultRules";
+import { describeDuplicateKey, describeJsonSyntaxError } from "./jsonSyntaxError";
 
 /** Path prefix of the simulator's own admin calls, which no ECS path starts with. */
 export const ADMIN_PATH_PREFIX = "/_admin/";
@@ -48,23 +50,36 @@ export function handleAdminRequest(faults: FaultInjector, method: string, rawPat
 }
 
 function addFaults(faults: FaultInjector, body: Uint8Array): AdminResponse {
+  const text = Buffer.from(body).toString("utf8");
   let document: unknown;
   try {
-    document = JSON.parse(Buffer.from(body).toString("utf8"));
+    document = JSON.parse(text);
   } catch (error) {
-    return { status: 400, body: { error: `The body is not JSON (${(error as Error).message}); send {"faults": [ ...rules ]}.` } };
+    return { status: 400, body: { error: `The body is not JSON (${describeJsonSyntaxError(error)}); send {"faults": [ ...rules ]}.` } };
+  }
+
+  const duplicate = findDuplicateJsonKey(text);
+  if (duplicate !== undefined) {
+    return rejectRules([describeDuplicateKey(duplicate)]);
   }
 
   const problems: string[] = [];
-  const isWrapper = typeof document === "object" && document !== null && !Array.isArray(document) && Object.keys(document).length === 1 && "faults" in document;
-  const rules = isWrapper ? readFaultRules((document as { faults: unknown }).faults, "faults", problems) : undefined;
-  if (!isWrapper) {
-    problems.push('(root): send {"faults": [ ...rules ]}');
+  if (typeof document !== "object" || document === null || Array.isArray(document) || !("faults" in document)) {
+    return rejectRules(['(root): send {"faults": [ ...rules ]}']);
   }
-  if (rules === undefined) {
-    return { status: 400, body: { error: "Invalid fault rules.", problems } };
+  for (const field of Object.keys(document).filter((name) => name !== "faults")) {
+    problems.push(`${field}: unknown field; send {"faults": [ ...rules ]}`);
+  }
+  const rules = readFaultRules((document as { faults: unknown }).faults, "faults", problems);
+  if (rules === undefined || problems.length > 0) {
+    return rejectRules(problems);
   }
 
   faults.add(rules);
   return { status: 201, body: { added: rules.length, faults: faults.list() } };
+}
+
+/** Builds the 400 of invalid rules; `error` repeats the problems so a client that shows only it still names the bad field. */
+function rejectRules(problems: readonly string[]): AdminResponse {
+  return { status: 400, body: { error: `Invalid fault rules: ${problems.join("; ")}`, problems } };
 }

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
+import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 
 import { DATA_FILE, PROJECT_ID, WEB_SERVER_ID, metadataPath, sendSigned } from "../../test/fixtures/simulator/signedHttp";
 import { UsageError, parseCliArguments } from "./cli";
+import { MAX_LATENCY_MS } from "./server";
 
 const REPO_ROOT = resolve(__dirname, "../..");
 const CLI_SOURCE = resolve(__dirname, "cli.ts");
@@ -109,6 +111,28 @@ describe("ecs-metadata-sim command", () => {
     expect(run.stderr).toContain('Invalid --port "http"');
   });
 
+  it("exits with status 2 for a latency above the maximum", async () => {
+    const run = await runCli(["--data", DATA_FILE, "--latency-ms", "3000000000"]);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(`Invalid --latency-ms "3000000000": use a whole number from 0 to ${MAX_LATENCY_MS}.`);
+  });
+
+  it("exits with status 1 and a next step for a port in use", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolveListen) => blocker.listen(0, "127.0.0.1", resolveListen));
+    const port = (blocker.address() as { port: number }).port;
+
+    try {
+      const run = await runCli(["--data", DATA_FILE, "--port", String(port)]);
+
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toBe(`ecs-metadata-sim: port ${port} on 127.0.0.1 is in use; pass --port 0 to pick a free port or stop the other process\n`);
+    } finally {
+      await new Promise((resolveClose) => blocker.close(resolveClose));
+    }
+  });
+
   it("exits with status 1 for an invalid data file and names it", async () => {
     const dataFile = resolve(REPO_ROOT, "test/fixtures/simulator/invalid-metadata-value.json");
     const run = await runCli(["--data", dataFile]);
@@ -129,6 +153,10 @@ describe("parseCliArguments", () => {
     expect(settings).toEqual({ dataFile: "d.json", host: "127.0.0.1", port: 8080, latencyMs: 20 });
   });
 
+  it("accepts the maximum latency", () => {
+    expect(parseCliArguments(["--data", "d.json", "--latency-ms", "600000"])).toMatchObject({ latencyMs: 600_000 });
+  });
+
   it("returns help for -h", () => {
     expect(parseCliArguments(["-h"])).toBe("help");
   });
@@ -140,6 +168,7 @@ describe("parseCliArguments", () => {
     ["a port above 65535", ["--data", "d.json", "--port", "65536"], 'Invalid --port "65536"'],
     ["a negative latency", ["--data", "d.json", "--latency-ms=-5"], 'Invalid --latency-ms "-5"'],
     ["a fractional latency", ["--data", "d.json", "--latency-ms", "2.5"], 'Invalid --latency-ms "2.5"'],
+    ["a latency above the maximum", ["--data", "d.json", "--latency-ms", "600001"], 'Invalid --latency-ms "600001": use a whole number from 0 to 600000.'],
   ])("rejects %s", (_case, args, expectedMessage) => {
     expect(() => parseCliArguments(args)).toThrow(expectedMessage);
   });

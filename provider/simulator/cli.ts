@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 
 import { loadSimulatorData } from "./dataFile";
-import { startSimulator, type RunningSimulator } from "./server";
+import { MAX_LATENCY_MS, startSimulator, type RunningSimulator } from "./server";
 
 const USAGE = `Usage: ecs-metadata-sim --data FILE [--port PORT] [--host ADDRESS] [--latency-ms MS]
 
@@ -14,7 +14,7 @@ Options:
   --data FILE        JSON data file with credentials, projects and servers (required)
   --port PORT        TCP port to listen on; 0 picks a free port (default: 0)
   --host ADDRESS     address to listen on (default: 127.0.0.1)
-  --latency-ms MS    delay added before every response, in milliseconds (default: 0)
+  --latency-ms MS    delay added before every response, 0 to 600000 milliseconds (default: 0)
   -h, --help         print this help and exit
 
 The first line on stdout is the base URL, such as http://127.0.0.1:40123. One line per request
@@ -75,7 +75,7 @@ export function parseCliArguments(args: readonly string[]): CliSettings | "help"
     dataFile: values.data,
     host: values.host,
     port: parseInteger("--port", values.port, 65535),
-    latencyMs: parseInteger("--latency-ms", values["latency-ms"], Number.MAX_SAFE_INTEGER),
+    latencyMs: parseInteger("--latency-ms", values["latency-ms"], MAX_LATENCY_MS),
   };
 }
 
@@ -114,7 +114,7 @@ async function main(args: readonly string[]): Promise<number> {
     const data = loadSimulatorData(settings.dataFile);
     simulator = await startSimulator({ data, host: settings.host, port: settings.port, latencyMs: settings.latencyMs, log: logLine });
   } catch (error) {
-    process.stderr.write(`ecs-metadata-sim: ${(error as Error).message}\n`);
+    process.stderr.write(`ecs-metadata-sim: ${describeStartError(error, settings)}\n`);
     return 1;
   }
 
@@ -126,6 +126,14 @@ async function main(args: readonly string[]): Promise<number> {
   await simulator.close();
   logLine("Stopped.");
   return 0;
+}
+
+/** Returns the message for a failed start, with the next step for a port that another process holds. */
+function describeStartError(error: unknown, settings: CliSettings): string {
+  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    return `port ${settings.port} on ${settings.host} is in use; pass --port 0 to pick a free port or stop the other process`;
+  }
+  return (error as Error).message;
 }
 
 /** Resolves with the name of the first SIGINT or SIGTERM; a second signal exits at once with status 1. */

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { SimulatorDataError, loadSimulatorData, parseSimulatorData } from "./index";
 
 const FIXTURES = `${__dirname}/../../test/fixtures/simulator`;
@@ -152,5 +156,60 @@ describe("parseSimulatorData", () => {
     ],
   ])("rejects %s", (_case, document, expectedProblem) => {
     expect(problemsOf(document)[0]).toContain(expectedProblem);
+  });
+});
+
+describe("data file encoding and duplicate keys", () => {
+  const VALID_TEXT = JSON.stringify(dataWithServer({ id: "s1", metadata: { role: "web" } }));
+
+  it("strips a leading byte order mark", () => {
+    const data = parseSimulatorData(`\ufeff${VALID_TEXT}`, "inline.json");
+
+    expect(data.projects[0].servers[0].metadata).toEqual({ role: "web" });
+  });
+
+  it("loads a file that starts with a byte order mark", () => {
+    const directory = mkdtempSync(join(tmpdir(), "sim-bom-"));
+    const filePath = join(directory, "data.json");
+    writeFileSync(filePath, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(VALID_TEXT, "utf8")]));
+
+    try {
+      expect(loadSimulatorData(filePath).projects[0].id).toBe("p1");
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("rejects a byte order mark after the start", () => {
+    expect(problemsOf(` \ufeff${VALID_TEXT}`)[0]).toMatch(/^invalid JSON: /);
+  });
+
+  it("rejects a duplicate metadata key, naming its path", () => {
+    const text = '{"credentials": [], "projects": [{"id": "p1", "region": "r", "servers": [{"id": "s1", "metadata": {"role": "a", "role": "b"}}]}]}';
+
+    expect(problemsOf(text)).toEqual([
+      'projects[].servers[].metadata: duplicate key "role"; JSON.parse would keep only the last value, so remove or rename one',
+    ]);
+  });
+
+  it("rejects a duplicate top-level key", () => {
+    const text = '{"credentials": [], "projects": [], "projects": []}';
+
+    expect(problemsOf(text)).toEqual(['(root): duplicate key "projects"; JSON.parse would keep only the last value, so remove or rename one']);
+  });
+
+  it("rejects a duplicate key in a credential", () => {
+    const text = '{"credentials": [{"accessKey": "AK1", "secretKey": "SK1", "secretKey": "SK2"}], "projects": []}';
+
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('credentials[]: duplicate key "secretKey"');
+    expect(problems[0]).not.toContain("SK1");
+  });
+
+  it("accepts the same key in different objects", () => {
+    const text = JSON.stringify({ credentials: [], projects: [{ id: "p1", region: "r", servers: [{ id: "s1" }, { id: "s2" }] }] });
+
+    expect(parseSimulatorData(text, "inline.json").projects[0].servers).toHaveLength(2);
   });
 });

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 
 import { readFaultRules, type FaultRule } from "./faultRules";
-import { describeJsonSyntaxError } from "./jsonSyntaxError";
+import { findDuplicateJsonKey } from "../client/jsonDuplicateKeys";
+import { describeDuplicateKey, describeJsonSyntaxError } from "./jsonSyntaxError";
 import {
   MAX_METADATA_ITEMS,
   SERVER_STATUSES,
@@ -90,17 +91,10 @@ export function loadSimulatorData(filePath: string): SimulatorData {
  * bad entry, such as `projects[0].servers[2].metadata.role: value must be a string`.
  *
  * @param sourceName - File name or other label that error messages name.
- * @throws {@link SimulatorDataError} when the text is not JSON or the data is invalid.
+ * @throws {@link SimulatorDataError} when the text is not JSON, names a key twice in one object, or the data is invalid.
  */
 export function parseSimulatorData(json: string | object, sourceName: string): SimulatorData {
-  let document: unknown = json;
-  if (typeof json === "string") {
-    try {
-      document = JSON.parse(json);
-    } catch (error) {
-      throw new SimulatorDataError(sourceName, [`invalid JSON: ${describeJsonSyntaxError(error)}`]);
-    }
-  }
+  const document = typeof json === "string" ? parseJsonText(json, sourceName) : json;
 
   const problems: string[] = [];
   const data = readData(document, problems);
@@ -108,6 +102,28 @@ export function parseSimulatorData(json: string | object, sourceName: string): S
     throw new SimulatorDataError(sourceName, problems);
   }
   return data;
+}
+
+/**
+ * Parses the text of a data file. A leading UTF-8 byte order mark, which some Windows editors write,
+ * is dropped as RFC 8259 section 8.1 lets a parser do. A duplicate key is rejected, because
+ * `JSON.parse` would silently keep only the last value.
+ */
+function parseJsonText(text: string, sourceName: string): unknown {
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+
+  let document: unknown;
+  try {
+    document = JSON.parse(json);
+  } catch (error) {
+    throw new SimulatorDataError(sourceName, [`invalid JSON: ${describeJsonSyntaxError(error)}`]);
+  }
+
+  const duplicate = findDuplicateJsonKey(json);
+  if (duplicate !== undefined) {
+    throw new SimulatorDataError(sourceName, [describeDuplicateKey(duplicate)]);
+  }
+  return document;
 }
 
 type Problems = string[];

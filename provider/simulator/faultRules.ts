@@ -1,3 +1,5 @@
+import { validateHeaderName, validateHeaderValue } from "node:http";
+
 import { describeJsonType } from "./metadataRules";
 
 /** Requests a fault rule applies to; every field that is set must match, and an empty match takes every API request. */
@@ -151,14 +153,37 @@ function readStep(value: unknown, path: string, problems: string[]): void {
   }
 
   if (entry.headers !== undefined) {
-    const headers = entry.headers;
-    if (typeof headers !== "object" || headers === null || Array.isArray(headers) || Object.values(headers).some((header) => typeof header !== "string")) {
-      problems.push(`${path}.headers: must be an object of string values`);
-    }
+    checkHeaders(entry.headers, `${path}.headers`, problems);
   }
   checkWholeNumber(entry.delayMs, `${path}.delayMs`, 0, MAX_FAULT_DELAY_MS, problems);
   checkWholeNumber(entry.bytes, `${path}.bytes`, 0, Number.MAX_SAFE_INTEGER, problems);
   checkWholeNumber(entry.times, `${path}.times`, 1, Number.MAX_SAFE_INTEGER, problems);
+}
+
+/**
+ * Checks that Node can send every header, so a bad rule is rejected when it is added and not when a
+ * request matches it. Problems name the header but never quote its value.
+ */
+function checkHeaders(headers: unknown, path: string, problems: string[]): void {
+  if (typeof headers !== "object" || headers === null || Array.isArray(headers) || Object.values(headers).some((header) => typeof header !== "string")) {
+    problems.push(`${path}: must be an object of string values`);
+    return;
+  }
+
+  for (const [name, value] of Object.entries(headers as Record<string, string>)) {
+    const headerPath = `${path}[${JSON.stringify(name)}]`;
+    try {
+      validateHeaderName(name);
+    } catch {
+      problems.push(`${headerPath}: invalid header name; use letters, digits and !#$%&'*+-.^_\`|~ only, with no space or colon`);
+      continue;
+    }
+    try {
+      validateHeaderValue(name, value);
+    } catch {
+      problems.push(`${headerPath}: invalid header value; a value must not contain CR, LF, another control character except tab, or a character outside Latin-1`);
+    }
+  }
 }
 
 function checkWholeNumber(value: unknown, path: string, min: number, max: number, problems: string[]): void {

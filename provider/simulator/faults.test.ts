@@ -1,8 +1,9 @@
+import { ServerResponse } from "node:http";
 import path from "node:path";
 
 import { DATA_FILE, PROJECT_ID, WEB_SERVER_ID, metadataPath, sendRaw, sendSigned, FIXED_NOW } from "../../test/fixtures/simulator/signedHttp";
 import { isLoopbackAddress } from "./adminRoutes";
-import { SimulatorDataError, loadSimulatorData, parseSimulatorData, startSimulator, type RunningSimulator } from "./index";
+import { MAX_FAULT_DELAY_MS, SimulatorDataError, loadSimulatorData, parseSimulatorData, startSimulator, type RunningSimulator } from "./index";
 
 const FAULTS_FILE = path.resolve(__dirname, "../../test/fixtures/reliability/faults.json");
 const ROLE_PATH = metadataPath("v2.1", PROJECT_ID, WEB_SERVER_ID, "role");
@@ -136,6 +137,117 @@ describe("faults set at run time", () => {
   });
 });
 
+describe("fault header checks", () => {
+  beforeEach(async () => {
+    simulator = await startSimulator({ data: loadSimulatorData(DATA_FILE), now: () => FIXED_NOW });
+  });
+
+  function problemsOfHeaders(headers: Record<string, string>): readonly string[] {
+    try {
+      simulator.addFaults([{ steps: [{ action: "respond", status: 503, headers }] }]);
+    } catch (error) {
+      if (error instanceof SimulatorDataError) {
+        return error.problems;
+      }
+      throw error;
+    }
+    throw new Error("addFaults accepted the headers");
+  }
+
+  it("rejects a value with CR LF without echoing it", () => {
+    const problems = problemsOfHeaders({ "Retry-After": "1\r\nSet-Cookie: stolen" });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('faults[0].steps[0].headers["Retry-After"]');
+    expect(problems[0]).not.toContain("stolen");
+  });
+
+  it.each(["Retry After", "X-Bad:Name", "", "X-\u00e9"])("rejects header name %j", (name) => {
+    const problems = problemsOfHeaders({ [name]: "1" });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`faults[0].steps[0].headers[${JSON.stringify(name)}]`);
+    expect(problems[0]).toContain("header name");
+  });
+
+  it("accepts ordinary headers", () => {
+    expect(() => simulator.addFaults([{ steps: [{ action: "respond", status: 429, headers: { "Retry-After": "2", "X-Tab": "a\tb" } }] }])).not.toThrow();
+  });
+
+  it("rejects a bad header in the data file", () => {
+    const data = { credentials: [], projects: [], faults: [{ steps: [{ action: "respond", status: 503, headers: { "Bad Name": "1" } }] }] };
+
+    expect(() => parseSimulatorData(data, "inline")).toThrow('faults[0].steps[0].headers["Bad Name"]');
+  });
+
+  it("rejects bad headers in data given to startSimulator", async () => {
+    const data = { credentials: [], projects: [], faults: [{ steps: [{ action: "respond" as const, status: 503, headers: { "Bad Name": "1" } }] }] };
+
+    await expect(startSimulator({ data })).rejects.toThrow('faults[0].steps[0].headers["Bad Name"]');
+  });
+
+  it("rejects a delay above the maximum", () => {
+    expect(() => simulator.addFaults([{ steps: [{ action: "pass", delayMs: 3_000_000_000 }] }])).toThrow(
+      `faults[0].steps[0].delayMs: must be a whole number from 0 to ${MAX_FAULT_DELAY_MS}, not 3000000000`,
+    );
+  });
+});
+
+describe("failure while sending a response", () => {
+  let logLines: string[];
+
+  beforeEach(async () => {
+    logLines = [];
+    simulator = await startSimulator({ data: loadSimulatorData(DATA_FILE), now: () => FIXED_NOW, log: (line) => logLines.push(line) });
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  /** Makes `setHeader` throw for one header name, as Node does for a header it cannot send. */
+  function failHeader(failingName: string): void {
+    const original = ServerResponse.prototype.setHeader;
+    jest.spyOn(ServerResponse.prototype, "setHeader").mockImplementation(function (this: ServerResponse, name, value) {
+      if (name === failingName) {
+        throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]\nsecond line`), { code: "ERR_INVALID_CHAR" });
+      }
+      return original.call(this, name, value);
+    });
+  }
+
+  it("answers 500 instead of hanging", async () => {
+    simulator.addFaults([{ steps: [{ action: "respond", status: 503, headers: { "X-Fails": "1" } }] }]);
+    failHeader("X-Fails");
+
+    const result = await sendSigned(simulator.url, { method: "GET", path: ROLE_PATH });
+
+    expect(result.status).toBe(500);
+    expect(result.headers["x-fails"]).toBeUndefined();
+  });
+
+  it("logs the failure as one line with the request id", async () => {
+    simulator.addFaults([{ steps: [{ action: "respond", status: 503, headers: { "X-Fails": "1" } }] }]);
+    failHeader("X-Fails");
+
+    const result = await sendSigned(simulator.url, { method: "GET", path: ROLE_PATH });
+
+    const failure = logLines.find((line) => line.includes("ERR_INVALID_CHAR"));
+    expect(failure).toBeDefined();
+    expect(failure).not.toContain("\n");
+    expect(failure).toContain(`request_id=${result.headers["x-request-id"]}`);
+  });
+
+  it("records the request with status 500", async () => {
+    simulator.addFaults([{ steps: [{ action: "respond", status: 503, headers: { "X-Fails": "1" } }] }]);
+    failHeader("X-Fails");
+
+    await sendSigned(simulator.url, { method: "GET", path: ROLE_PATH });
+
+    expect(simulator.requests.map((entry) => entry.status)).toEqual([500]);
+  });
+});
+
 describe("admin route", () => {
   beforeEach(async () => {
     simulator = await startSimulator({ data: loadSimulatorData(DATA_FILE), now: () => FIXED_NOW });
@@ -173,6 +285,36 @@ describe("admin route", () => {
 
     expect(result.status).toBe(400);
     expect(result.json.problems).toEqual(["faults[0].steps: must be a non-empty array of steps"]);
+  });
+
+  it("names an unknown field of a rule in the error", async () => {
+    const result = await admin("POST", JSON.stringify({ faults: [{ steps: [{ action: "reset" }], colour: "red" }] }));
+
+    expect(result.status).toBe(400);
+    expect(result.json.error).toContain("faults[0].colour: unknown field");
+    expect(result.json.problems).toEqual(["faults[0].colour: unknown field; the fields of this entry are name, match, steps, repeat, probability"]);
+  });
+
+  it("names an unknown field next to faults", async () => {
+    const result = await admin("POST", JSON.stringify({ faults: [{ steps: [{ action: "reset" }] }], fault: [] }));
+
+    expect(result.status).toBe(400);
+    expect(result.json.problems).toEqual(['fault: unknown field; send {"faults": [ ...rules ]}']);
+  });
+
+  it("answers a header that cannot be sent with 400", async () => {
+    const result = await admin("POST", JSON.stringify({ faults: [{ steps: [{ action: "respond", status: 503, headers: { "Retry-After": "1\r\nX-Injected: 1" } }] }] }));
+
+    expect(result.status).toBe(400);
+    expect(result.json.problems[0]).toContain('faults[0].steps[0].headers["Retry-After"]');
+    expect(result.text).not.toContain("X-Injected");
+  });
+
+  it("rejects a duplicate key in the body", async () => {
+    const result = await admin("POST", '{"faults": [{"steps": [{"action": "reset"}], "steps": [{"action": "pass"}]}]}');
+
+    expect(result.status).toBe(400);
+    expect(result.json.error).toContain('duplicate key "steps"');
   });
 
   it("keeps admin calls out of the request record", async () => {

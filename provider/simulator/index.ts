@@ -23,6 +23,7 @@ export { ADMIN_FAULTS_PATH } from "./adminRoutes";
 export { type ChosenFault, type FaultRuleState } from "./faultInjector";
 export { FAULT_ACTIONS, MAX_FAULT_DELAY_MS, type FaultAction, type FaultMatch, type FaultRule, type FaultStep } from "./faultRules";
 export {
+  MAX_LATENCY_MS,
   MAX_REQUEST_BODY_BYTES,
   startSimulator,
   type RecordedRequest,

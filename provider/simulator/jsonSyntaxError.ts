@@ -7,3 +7,11 @@ export function describeJsonSyntaxError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, " (input excerpt left out)");
 }
+
+/**
+ * Describes a member name that appears twice in one object, as `findDuplicateJsonKey` reports it.
+ * The path shows array elements as `[]`, because that scanner does not count array positions.
+ */
+export function describeDuplicateKey(duplicate: { readonly key: string; readonly path: string }): string {
+  return `${duplicate.path === "" ? "(root)" : duplicate.path}: duplicate key ${JSON.stringify(duplicate.key)}; JSON.parse would keep only the last value, so remove or rename one`;
+}

@@ -8,7 +8,7 @@ import {
   sendRaw,
   sendSigned,
 } from "../../test/fixtures/simulator/signedHttp";
-import { MAX_REQUEST_BODY_BYTES, loadSimulatorData, startSimulator, type RunningSimulator, type SimulatorData } from "./index";
+import { MAX_LATENCY_MS, MAX_REQUEST_BODY_BYTES, loadSimulatorData, startSimulator, type RunningSimulator, type SimulatorData } from "./index";
 
 const ROLE_PATH = metadataPath("v2", PROJECT_ID, WEB_SERVER_ID, "role");
 
@@ -233,6 +233,10 @@ describe("latency option", () => {
 
   it("rejects a negative latency", async () => {
     await expect(startSimulator({ data, latencyMs: -1 })).rejects.toThrow("latencyMs must be an integer from 0");
+  });
+
+  it("rejects a latency above the maximum", async () => {
+    await expect(startSimulator({ data, latencyMs: MAX_LATENCY_MS + 1 })).rejects.toThrow(`latencyMs must be an integer from 0 to ${MAX_LATENCY_MS}, got ${MAX_LATENCY_MS + 1}`);
   });
 });
 

@@ -11,7 +11,7 @@ import { authenticateIamOrEcsRequest, handleIamRequest, isIamPath, type Simulato
 import type { SimulatorTls } from "./iamServer";
 import { IamTokenRegistry } from "./iamTokens";
 import { FaultInjector, type ChosenFault, type FaultRuleState } from "./faultInjector";
-import { readFaultRules, type FaultRule } from "./faultRules";
+import { MAX_FAULT_DELAY_MS, readFaultRules, type FaultRule } from "./faultRules";
 import { MetadataStore } from "./metadataStore";
 import { ALLOWED_METHODS, handleMetadataRequest, matchMetadataRoute } from "./metadataRoutes";
 import type { ServerStatus } from "./metadataRules";
@@ -60,7 +60,10 @@ export interface RecordedRequest {
   readonly method: string;
   /** Path as received on the request line, still percent-encoded and without the query. */
   readonly path: string;
-  /** Status code of the response; 0 when a `reset` fault closed the connection without one. */
+  /**
+   * Status code of the response; 0 when a `reset` fault closed the connection without one, or when
+   * sending failed after the headers had gone out. 500 when sending failed before that.
+   */
   readonly status: number;
   /** Access key id named in `Authorization`, whether or not authentication succeeded; absent when none could be read. */
   readonly accessKey?: string;
@@ -129,21 +132,28 @@ export interface RunningSimulator {
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 /**
+ * Largest `latencyMs`, in milliseconds (ten minutes), the same as a fault step's `delayMs`. Node runs
+ * a timer of more than 2^31-1 ms after 1 ms instead, so a larger value would silently mean no delay.
+ */
+export const MAX_LATENCY_MS = MAX_FAULT_DELAY_MS;
+
+/**
  * Starts an HTTP server that serves the Nova-compatible server metadata calls of Huawei Cloud ECS
  * on `/v2` and `/v2.1`, with AK/SK signature checks, from an in-memory copy of `options.data`.
  *
- * @throws RangeError for a port or latency that is not a whole number in range, and rejects when the port cannot be bound.
+ * @throws RangeError for a port or latency that is not a whole number in range, {@link SimulatorDataError}
+ * for invalid fault rules in `options.data`, and rejects when the port cannot be bound.
  */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 0;
   const latencyMs = options.latencyMs ?? 0;
   validateOptionNumber("port", port, 65535);
-  validateOptionNumber("latencyMs", latencyMs, Number.MAX_SAFE_INTEGER);
+  validateOptionNumber("latencyMs", latencyMs, MAX_LATENCY_MS);
 
   const store = new MetadataStore(structuredClone(options.data));
   const faults = new FaultInjector(options.random ?? Math.random);
-  faults.add(options.data.faults ?? []);
+  faults.add(validateFaultRules(options.data.faults ?? [], "data.faults"));
   const requests: RecordedRequest[] = [];
   const now = options.now ?? (() => new Date());
   const context: RequestContext = {
@@ -169,7 +179,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
     serveRequest(context, request, response).catch((error: unknown) => {
-      context.log(`Failed to send the response to ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`);
+      context.log(`${request.method} ${request.url} failed: ${describeErrorOnOneLine(error)}`);
+      sendInternalError(response, randomBytes(16).toString("hex"));
     });
   };
   const server = options.tls === undefined ? createServer(handler) : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handler);
@@ -197,12 +208,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       store.getServer(projectId, serverId).status = status;
     },
     addFaults: (rules) => {
-      const problems: string[] = [];
-      const valid = readFaultRules(rules, "faults", problems);
-      if (valid === undefined) {
-        throw new SimulatorDataError("addFaults", problems);
-      }
-      faults.add(valid);
+      faults.add(validateFaultRules(rules, "addFaults"));
     },
     clearFaults: () => faults.clear(),
     listFaults: () => faults.list(),
@@ -248,8 +254,8 @@ async function serveRequest(context: RequestContext, request: IncomingMessage, r
 
   if (rawPath.startsWith(ADMIN_PATH_PREFIX)) {
     const admin = handleAdminRequest(context.faults, method, rawPath, body ?? new Uint8Array(), request.socket.remoteAddress);
-    sendAdminResponse(response, admin);
-    context.log(`${method} ${rawPath} ${admin.status} (admin call)`);
+    const status = sendOrFail(context, response, admin.status, requestId, `${method} ${rawPath}`, () => sendAdminResponse(response, admin));
+    context.log(`${method} ${rawPath} ${status} (admin call)`);
     return;
   }
 
@@ -286,17 +292,19 @@ async function serveRequest(context: RequestContext, request: IncomingMessage, r
     await delay(context.latencyMs);
   }
   const truncateAt = fault?.step.action === "truncate" ? (fault.step.bytes ?? -1) : undefined;
-  sendResponse(response, outcome.response, requestId, context.closing, truncateAt);
+  const status = sendOrFail(context, response, outcome.response.status, requestId, `${method} ${rawPath}`, () =>
+    sendResponse(response, outcome.response, requestId, context.closing, truncateAt),
+  );
 
   finishRecord(context, {
     method,
     rawPath,
-    status: outcome.response.status,
+    status,
     requestId,
     fault,
     startedAt,
     accessKey: outcome.accessKey,
-    errorMessage: outcome.response.errorMessage,
+    errorMessage: status === outcome.response.status ? outcome.response.errorMessage : "failed to send the response; see the line before",
   });
 }
 
@@ -342,6 +350,53 @@ function scriptedResponse(fault: ChosenFault): SimulatorResponse {
     return { status, rawBody: step.body, headers: hasContentType ? headers : { ...headers, "Content-Type": "text/html; charset=utf-8" }, errorMessage };
   }
   return { status, body: step.body, headers, errorMessage };
+}
+
+/**
+ * Runs `send` and returns `status`. When `send` throws, for example because Node rejects a header,
+ * logs one line and sends a 500 in place of the response (or destroys the socket when the headers
+ * have already gone out), so the client is never left waiting. Returns the status actually sent then.
+ */
+function sendOrFail(context: RequestContext, response: ServerResponse, status: number, requestId: string, label: string, send: () => void): number {
+  try {
+    send();
+    return status;
+  } catch (error) {
+    context.log(`${label} failed to send the ${status} response, request_id=${requestId}: ${describeErrorOnOneLine(error)}`);
+    return sendInternalError(response, requestId);
+  }
+}
+
+/** Sends a bare 500 if no header has gone out yet, or destroys the socket; returns 500 or 0 for a destroyed socket. */
+function sendInternalError(response: ServerResponse, requestId: string): number {
+  if (response.headersSent || response.writableEnded || response.destroyed) {
+    response.destroy();
+    return 0;
+  }
+
+  try {
+    for (const name of response.getHeaderNames()) {
+      response.removeHeader(name);
+    }
+    const text = JSON.stringify(novaError(500, `Internal simulator error; see the simulator log for request id ${requestId}.`).body);
+    response.statusCode = 500;
+    response.setHeader("X-Request-Id", requestId);
+    response.setHeader("Content-Type", "application/json");
+    response.setHeader("Content-Length", Buffer.byteLength(text));
+    response.setHeader("Connection", "close");
+    response.end(text);
+    return 500;
+  } catch {
+    response.destroy();
+    return 0;
+  }
+}
+
+/** Formats an error as one log line: its code, if any, and its message with line breaks replaced. */
+function describeErrorOnOneLine(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return `${typeof code === "string" ? `${code} ` : ""}${message}`.replace(/\s*[\r\n]+\s*/g, " ");
 }
 
 function sendAdminResponse(response: ServerResponse, admin: AdminResponse): void {
@@ -475,6 +530,16 @@ function closeServer(server: Server, context: RequestContext): Promise<void> {
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeIdleConnections();
   });
+}
+
+/** Validates fault rules that bypassed the data file loader or the admin call, such as `data` built in code. */
+function validateFaultRules(rules: readonly FaultRule[], sourceName: string): FaultRule[] {
+  const problems: string[] = [];
+  const valid = readFaultRules(rules, "faults", problems);
+  if (valid === undefined) {
+    throw new SimulatorDataError(sourceName, problems);
+  }
+  return valid;
 }
 
 function validateOptionNumber(name: string, value: number, max: number): void {
