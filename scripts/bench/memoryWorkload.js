@@ -15,10 +15,19 @@ async function main() {
     peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
   }, 5);
 
-  const results = await Promise.all(lookups.map((lookup) => hostProvider.create({ serverId: lookup.serverId, key: lookup.key, apiVersion: "v2.1" })));
+  // Each result is checked as it arrives and then dropped, so the measurement holds the lookups' memory, not 10,000 results.
+  let wrongValues = 0;
+  await Promise.all(
+    lookups.map((lookup) =>
+      hostProvider.create({ serverId: lookup.serverId, key: lookup.key, apiVersion: "v2.1" }).then((result) => {
+        if (result.outs.value !== lookup.expected) {
+          wrongValues += 1;
+        }
+      }),
+    ),
+  );
   clearInterval(sampler);
 
-  const wrongValues = results.filter((result, index) => result.outs.value !== lookups[index].expected).length;
   peakRssBytes = Math.max(peakRssBytes, process.resourceUsage().maxRSS * 1024);
   process.stdout.write(JSON.stringify({ peakRssBytes, lookups: lookups.length, wrongValues }) + "\n");
 }
