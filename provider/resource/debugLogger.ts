@@ -18,20 +18,26 @@ export const pulumiDebugLogger: DebugLogger = {
   debug(message: string): void {
     // The provider host and a Pulumi program have @pulumi/pulumi loaded already. Any other process that
     // runs lookups has no engine to send messages to, so it skips them rather than load 70 MB for nothing.
-    const modulePath = require.resolve("@pulumi/pulumi");
-    if (require.cache[modulePath] === undefined) {
-      return;
-    }
-    const { log } = require(modulePath) as typeof pulumi;
-    log.debug(message).catch(() => undefined);
+    loadedPulumiLog()
+      ?.debug(message)
+      .catch(() => undefined);
   },
   warn(message: string): void {
-    const modulePath = require.resolve("@pulumi/pulumi");
-    if (require.cache[modulePath] === undefined) {
+    const log = loadedPulumiLog();
+    if (log === undefined) {
       process.emitWarning(message);
       return;
     }
-    const { log } = require(modulePath) as typeof pulumi;
     log.warn(message).catch(() => undefined);
   },
 };
+
+let pulumiModulePath: string | undefined;
+
+/** Returns `pulumi.log` when @pulumi/pulumi is loaded in this process, without loading it otherwise. */
+function loadedPulumiLog(): typeof pulumi.log | undefined {
+  // Resolved once: this runs for every lookup and every attempt.
+  pulumiModulePath ??= require.resolve("@pulumi/pulumi");
+  const loaded = require.cache[pulumiModulePath];
+  return loaded === undefined ? undefined : (loaded.exports as typeof pulumi).log;
+}
