@@ -18,7 +18,7 @@ export const DEFAULT_MAX_DELAY_MS = 20_000;
 
 /**
  * Statuses that a repeated `GET` may get past: throttling and transient server or gateway failures.
- * 400, 401, 403, 404 and 409 are never retried, because a repeat gets the same answer, and repeated
+ * 400, 401, 403, 404 and 409 are never retried, because a repeat gets the same response, and repeated
  * failed authentications lock the access key for five minutes.
  */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);

@@ -7,7 +7,7 @@ export const DEFAULT_MAX_REQUESTS_PER_SECOND = 100;
 /** Default number of requests in flight at once per endpoint. */
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
 
-/** How a process shares an endpoint between its lookups. */
+/** Limits and coalescing that the lookups of one process share per endpoint. */
 export interface ThroughputSettings {
   /** Maximum requests started in any second, per endpoint and process. */
   readonly maxRequestsPerSecond: number;
