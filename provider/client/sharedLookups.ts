@@ -39,6 +39,8 @@ interface SharedClient {
 }
 
 const clientsBySettings = new Map<string, SharedClient>();
+/** Client of each settings object already seen, so that lookups passing the same object skip the fingerprint. */
+let clientsBySettingsObject = new WeakMap<SharedLookupSettings, SharedClient>();
 
 /**
  * Looks up one metadata key through the clients this process shares: one rate limiter per
@@ -58,9 +60,14 @@ export function readAllMetadata(settings: SharedLookupSettings, server: ServerTa
 export function resetSharedLookups(): void {
   limitersByEndpoint.clear();
   clientsBySettings.clear();
+  clientsBySettingsObject = new WeakMap();
 }
 
 function sharedClientFor(settings: SharedLookupSettings): SharedClient {
+  const known = clientsBySettingsObject.get(settings);
+  if (known !== undefined) {
+    return known;
+  }
   const clientKey = fingerprint([
     settings.endpoint,
     settings.credentials?.accessKey ?? "",
@@ -91,6 +98,7 @@ function sharedClientFor(settings: SharedLookupSettings): SharedClient {
     shared = { client, reader };
     clientsBySettings.set(clientKey, shared);
   }
+  clientsBySettingsObject.set(settings, shared);
   return shared;
 }
 

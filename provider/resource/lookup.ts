@@ -31,8 +31,12 @@ export async function lookupServerMetadataKey(
   sources: readonly ExtendedSettingsSource[],
   options: LookupOptions = {},
 ): Promise<ServerMetadataKeyOutputs> {
-  const { target, settings } = await resolveSharedLookupSettings(inputs, sources, options.logger);
-  const where = () => `key "${target.key}" of server ${target.serverId} at ${target.endpoint}`;
+  // Once the location is resolved, the lookup takes it without an await, so thousands of lookups
+  // issued together hold no suspended frames or promises of their own on the way to the shared client.
+  const location = cachedLocationOf(inputs, sources, options.logger);
+  const shared = location.resolved ?? (await location.promise);
+  const target: ResolvedTarget = { ...shared.target, serverId: inputs.serverId, key: inputs.key };
+  const settings = settingsFor(shared, options.logger);
 
   let value: string;
   let found = true;
@@ -40,13 +44,13 @@ export async function lookupServerMetadataKey(
     value = await lookupMetadataKey(settings, target);
   } catch (error) {
     if (!(error instanceof KeyNotFoundError) || inputs.ifMissing !== "default" || inputs.defaultValue === undefined) {
-      options.logger?.debug(`Lookup of ${where()} failed: ${(error as Error).name}.`);
+      options.logger?.debug(`Lookup of ${describeLookup(target)} failed: ${(error as Error).name}.`);
       throw error;
     }
     value = inputs.defaultValue;
     found = false;
   }
-  options.logger?.debug(found ? `Read ${where()}.` : `Found no ${where()}; returning defaultValue because ifMissing is "default".`);
+  options.logger?.debug(found ? `Read ${describeLookup(target)}.` : `Found no ${describeLookup(target)}; returning defaultValue because ifMissing is "default".`);
 
   return {
     serverId: target.serverId,
@@ -61,6 +65,11 @@ export async function lookupServerMetadataKey(
     found,
     value,
   };
+}
+
+/** Returns the lookup's part of a log line, built only when a line is written rather than held by each lookup in flight. */
+function describeLookup(target: ResolvedTarget): string {
+  return `key "${target.key}" of server ${target.serverId} at ${target.endpoint}`;
 }
 
 /** Target of a lookup and the settings of the shared clients that send it. */
@@ -80,15 +89,71 @@ export async function resolveSharedLookupSettings(
   sources: readonly ExtendedSettingsSource[],
   logger?: DebugLogger,
 ): Promise<ResolvedLookupSettings> {
-  const authLogger = authLoggerOf(logger);
-  const target = await cachedTargetOf(inputs, sources, authLogger);
-  const settings: SharedLookupSettings = {
-    ...sharedSettingsOf(sources),
-    ...(await cachedAuthSettingsOf(target, sources, authLogger)),
-    endpoint: target.endpoint,
-    logger,
-  };
-  return { target, settings };
+  const location = cachedLocationOf(inputs, sources, logger);
+  const shared = location.resolved ?? (await location.promise);
+  return { target: { ...shared.target, serverId: inputs.serverId, key: inputs.key }, settings: settingsFor(shared, logger) };
+}
+
+/** Part of a lookup that every lookup of one location shares: the target without server and key, and the settings. */
+interface SharedLocation {
+  readonly target: ResolvedTarget;
+  readonly common: SettingsWithoutEndpoint;
+  readonly auth: AuthSettings;
+  /** Settings last built by {@link settingsFor}, kept with the logger they hold. */
+  lastSettings?: SharedLookupSettings;
+  lastLogger?: DebugLogger;
+}
+
+/** Resolution of one location: the promise, and its result once it has arrived. */
+interface LocationEntry {
+  readonly promise: Promise<SharedLocation>;
+  resolved?: SharedLocation;
+}
+
+const sharedLocationsBySources = new WeakMap<readonly SettingsSource[], Map<string, LocationEntry>>();
+
+/**
+ * Returns the resolution of the location that the inputs choose. It starts once per sources array and
+ * combination of region, project id, endpoint and API version. A failure is not kept, so the next lookup tries again.
+ */
+function cachedLocationOf(inputs: TargetInputs, sources: readonly ExtendedSettingsSource[], logger: DebugLogger | undefined): LocationEntry {
+  let byLocation = sharedLocationsBySources.get(sources);
+  if (byLocation === undefined) {
+    byLocation = new Map();
+    sharedLocationsBySources.set(sources, byLocation);
+  }
+
+  const key = `${inputs.region ?? ""}\n${inputs.projectId ?? ""}\n${inputs.endpoint ?? ""}\n${inputs.apiVersion ?? ""}`;
+  let entry = byLocation.get(key);
+  if (entry === undefined) {
+    const authLogger = authLoggerOf(logger);
+    // The order of the checks is that of one lookup: the target, then the retry and throughput settings, then auth.
+    const promise = resolveLookupTarget(inputs, sources, { logger: authLogger }).then(async (target) => {
+      const common = sharedSettingsOf(sources);
+      return { target, common, auth: await cachedAuthSettingsOf(target, sources, authLogger) };
+    });
+    const created: LocationEntry = { promise };
+    entry = created;
+    byLocation.set(key, created);
+    promise.then(
+      (resolved) => {
+        created.resolved = resolved;
+      },
+      () => byLocation.delete(key),
+    );
+  }
+  return entry;
+}
+
+/** Returns the settings of the shared clients of a location, one object per logger rather than one per lookup. */
+function settingsFor(shared: SharedLocation, logger: DebugLogger | undefined): SharedLookupSettings {
+  if (shared.lastSettings !== undefined && shared.lastLogger === logger) {
+    return shared.lastSettings;
+  }
+  const settings: SharedLookupSettings = { ...shared.common, ...shared.auth, endpoint: shared.target.endpoint, logger };
+  shared.lastSettings = settings;
+  shared.lastLogger = logger;
+  return settings;
 }
 
 type SettingsWithoutEndpoint = Omit<SharedLookupSettings, "endpoint" | "logger" | "credentials" | "authorizer" | "agentFor" | "clientKey">;
@@ -111,32 +176,6 @@ function authLoggerOf(logger: DebugLogger | undefined): AuthLogger {
     authLoggers.set(logger, authLogger);
   }
   return authLogger;
-}
-
-const locationsBySources = new WeakMap<readonly SettingsSource[], Map<string, Promise<ResolvedTarget>>>();
-
-/**
- * Resolves the target of a lookup. The project id, region and endpoint depend only on the inputs that
- * choose them and on the sources, so they are resolved once per combination (a project id lookup at
- * IAM included) and shared by every lookup with the same combination; a failure is not kept.
- */
-async function cachedTargetOf(inputs: TargetInputs, sources: readonly ExtendedSettingsSource[], logger: AuthLogger): Promise<ResolvedTarget> {
-  let byLocation = locationsBySources.get(sources);
-  if (byLocation === undefined) {
-    byLocation = new Map();
-    locationsBySources.set(sources, byLocation);
-  }
-
-  const location = [inputs.region, inputs.projectId, inputs.endpoint, inputs.apiVersion].map((part) => part ?? "").join("\n");
-  let resolved = byLocation.get(location);
-  if (resolved === undefined) {
-    resolved = resolveLookupTarget(inputs, sources, { logger });
-    byLocation.set(location, resolved);
-    resolved.catch(() => byLocation.delete(location));
-  }
-
-  const shared = await resolved;
-  return { ...shared, serverId: inputs.serverId, key: inputs.key };
 }
 
 type AuthSettings = Pick<SharedLookupSettings, "credentials" | "authorizer" | "agentFor" | "clientKey">;
