@@ -1,6 +1,7 @@
 import axios, { AxiosError } from "axios";
 
 import { EcsApiError, FailedRequest, ForbiddenError, InvalidResponseError, NetworkError, UnauthorizedError } from "../client";
+import { normalizeHeaders } from "../client/transport";
 import { ConnectionSettings, getConnectionAgent } from "./connection";
 
 /** Header that carries an issued token in the response of `POST /v3/auth/tokens`. */
@@ -56,10 +57,7 @@ export async function sendIamRequest(request: IamRequest, connection: Connection
       httpsAgent: agent,
       proxy: false,
     });
-    const headers: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(response.headers as Record<string, unknown>)) {
-      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value == null ? undefined : String(value);
-    }
+    const headers = normalizeHeaders(response.headers as Record<string, unknown>);
     return { status: response.status, headers, body: typeof response.data === "string" ? response.data : "" };
   } catch (error) {
     throw describeNoResponse(request, error);

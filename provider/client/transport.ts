@@ -165,12 +165,23 @@ function readBody(stream: Readable, signal: AbortSignal): Promise<BodyRead> {
   });
 }
 
-function normalizeHeaders(headers: Record<string, unknown>): Record<string, string | undefined> {
+/** Returns response headers with lower-case names and each value as one string; repeated values are joined with ", ". */
+export function normalizeHeaders(headers: Record<string, unknown>): Record<string, string | undefined> {
   const result: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers)) {
-    result[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value == null ? undefined : String(value);
+    result[name.toLowerCase()] = headerText(value);
   }
   return result;
+}
+
+function headerText(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    return value.join(", ");
+  }
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  return String(value);
 }
 
 function describeNoResponse(error: unknown, timedOut: boolean, timeoutMs: number): AttemptOutcome {

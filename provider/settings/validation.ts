@@ -1,5 +1,5 @@
 import { API_VERSIONS, DEFAULT_DEADLINE_MS, DEFAULT_MAX_RETRIES, InvalidInputError, MAX_MAX_RETRIES } from "../client";
-import type { SettingName, SettingsSource } from "./sources";
+import { findSetting, type SettingsSource } from "./sources";
 
 /** Failure of one input, in the shape Pulumi's `check` returns. */
 export interface InputFailure {
@@ -167,15 +167,6 @@ function parseWholeNumber(value: string): number | undefined {
   return Number(text);
 }
 
-function findSetting(sources: readonly SettingsSource[], setting: SettingName): { value: string; name: string } | undefined {
-  for (const source of sources) {
-    const value = source.get(setting);
-    if (value !== undefined) {
-      return { value, name: source.nameOf(setting) ?? setting };
-    }
-  }
-  return undefined;
-}
 
 function describeBadCharacters(value: string): string {
   const bad = [...new Set([...value].filter((character) => !/[a-zA-Z0-9\-_:. ]/.test(character)))];
