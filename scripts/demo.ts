@@ -1,6 +1,6 @@
 // Runs examples/basic against the local ECS endpoint loaded with examples/basic/servers.json and
 // prints the stack outputs as `name: value` lines. With the `pulumi` CLI on PATH it runs
-// `pulumi up` on a local file backend; without it, the program runs under Pulumi's mock runtime
+// `pulumi up` on a local file backend. Without it, the program runs under Pulumi's mock runtime,
 // and every ServerMetadataKey goes to Pulumi's real dynamic-provider host over gRPC.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";

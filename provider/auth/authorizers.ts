@@ -22,12 +22,12 @@ export interface RequestToAuthorize {
 
 /** Adds authentication to requests, in one of the credential modes. */
 export interface RequestAuthorizer {
-  /** Who the requests act as, for messages: an access key id, an IAM user, or the source of a token. Never a secret. */
+  /** Principal the requests act as, for messages: an access key id, an IAM user, or the source of a token. It is never a secret. */
   readonly principal: string;
   /** Returns the headers to send: the request's own plus `Authorization` (AK/SK) or `X-Auth-Token`. */
   authorize(request: RequestToAuthorize): Promise<Record<string, string>>;
   /**
-   * Drops the token that the API answered 401 `APIGW.0307` for and returns whether the next
+   * Drops the token that got 401 `APIGW.0307` and returns whether the next
    * {@link RequestAuthorizer.authorize} will use a new one. Only the password mode can renew, so the
    * other modes return `false`.
    */
@@ -82,7 +82,7 @@ export function createRequestAuthorizer(credentials: AuthCredentials, options: A
 }
 
 /**
- * Sends a request and, when the API answers 401 `APIGW.0307` and the authorizer renews its token,
+ * Sends a request and, when the API returns 401 `APIGW.0307` and the authorizer renews its token,
  * sends it once more with the new token. A second 401 is returned as it is, so a token is never
  * renewed in a loop.
  *
@@ -122,7 +122,7 @@ function createAccessKeyAuthorizer(credentials: Extract<AuthCredentials, { kind:
 
 function createPasswordAuthorizer(credentials: Extract<AuthCredentials, { kind: "password" }>, options: AuthorizerOptions, now: () => Date): RequestAuthorizer {
   const scope = options.projectId !== undefined ? { project: { id: options.projectId } } : options.region !== undefined ? { project: { name: options.region } } : { domain: { name: credentials.domainName } };
-  // The key holds a hash of the password, so a changed password in the same process gets its own token.
+  // The key contains a hash of the password, so a changed password in the same process gets its own token.
   const cacheKey = [
     options.iamEndpoint,
     credentials.domainName,

@@ -66,7 +66,7 @@ export async function sendIamRequest(request: IamRequest, connection: Connection
 
 /**
  * Raises the error of a non-2xx IAM response. `principal` names who the request acted as, such as
- * `access key id "AK..."`, and never holds a secret.
+ * `access key id "AK..."`, and never contains a secret.
  */
 export function iamResponseError(request: FailedRequest, response: IamResponse, principal: string): EcsApiError {
   const { errorCode, errorMessage } = readIamError(response.body);

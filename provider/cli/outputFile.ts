@@ -30,7 +30,7 @@ export function checkOutputPath(output: string, force: boolean): void {
     throw new CliUsageError(`--output ${shown} exists; pass --force to overwrite it, or choose another file.`);
   }
 
-  // NOTE: access() asks for the permission as this process has it; a file system mounted read-only can still fail the write later.
+  // NOTE: access() checks the permission as this process has it, but a file system mounted read-only can still fail the write later.
   const checked = outputKind === undefined ? folder : output;
   try {
     accessSync(checked, constants.W_OK);

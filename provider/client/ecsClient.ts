@@ -63,11 +63,11 @@ export interface EcsClientOptions {
 
 /** Authentication of requests other than AK/SK signing with {@link EcsClientOptions.credentials}. */
 export interface EcsRequestAuthorizer {
-  /** Who the requests act as, for error messages, such as an IAM user name; never a secret. */
+  /** Principal the requests act as, such as an IAM user name, for error messages. It is never a secret. */
   readonly principal: string;
   /** Returns the headers to send: the given ones plus the authentication headers. */
   authorize(request: { readonly method: string; readonly url: URL; readonly headers: Readonly<Record<string, string>> }): Promise<Record<string, string>>;
-  /** Drops a token the API answered 401 `APIGW.0307` for, and returns whether the next attempt uses a new one. */
+  /** Drops a token that got 401 `APIGW.0307`, and returns whether the next attempt uses a new one. */
   renewToken(): Promise<boolean>;
 }
 
@@ -174,9 +174,9 @@ export class EcsClient {
       let attemptStartedAt = monotonicNow();
       const runAttempt = async (): Promise<AttemptResult<T>> => {
         // Checked when the attempt starts, because lookups queued behind the limiter may start after another lookup's 401.
-        const refused = this.refuseAfterAuthenticationFailure(request);
-        if (refused !== undefined) {
-          return refused;
+        const rejected = this.rejectAfterAuthenticationFailure(request);
+        if (rejected !== undefined) {
+          return rejected;
         }
         // Time spent waiting for the limiter counts against the deadline, so the attempt's time limit is taken when it starts.
         attemptStartedAt = monotonicNow();
@@ -287,14 +287,14 @@ export class EcsClient {
   /**
    * Sends one attempt at a time until a response other than 401 shows that the credentials are
    * accepted, and then any number. A wrong secret key therefore costs one failed authentication
-   * rather than one per lookup in flight; after it, {@link refuseAfterAuthenticationFailure} stops
+   * rather than one per lookup in flight; after it, {@link rejectAfterAuthenticationFailure} stops
    * the rest.
    */
   private async sendOnceCredentialsAllow<T>(request: FailedRequest, send: () => Promise<AttemptResult<T>>): Promise<AttemptResult<T>> {
     while (!this.credentialsAccepted) {
-      const refused = this.refuseAfterAuthenticationFailure(request);
-      if (refused !== undefined) {
-        return refused;
+      const rejected = this.rejectAfterAuthenticationFailure(request);
+      if (rejected !== undefined) {
+        return rejected;
       }
       if (this.credentialCheck !== undefined) {
         await this.credentialCheck;
@@ -327,16 +327,16 @@ export class EcsClient {
    * Returns a failure without sending when an earlier request of this client got a final 401: five
    * failed authentications in a row lock an access key for five minutes, so one is enough.
    */
-  private refuseAfterAuthenticationFailure(request: FailedRequest): AttemptResult<never> | undefined {
+  private rejectAfterAuthenticationFailure(request: FailedRequest): AttemptResult<never> | undefined {
     const earlier = this.authenticationFailure;
     if (earlier === undefined) {
       return undefined;
     }
 
-    const who = this.options.credentials ? `access key id ${this.options.credentials.accessKey}` : "the same IAM token";
+    const principal = this.options.credentials ? `access key id ${this.options.credentials.accessKey}` : "the same IAM token";
     const error = new UnauthorizedError(request, { status: 401, errorCode: earlier.errorCode, requestId: earlier.requestId }, "");
     error.message =
-      `${request.method} ${request.endpoint}${request.path} was not sent: an earlier request with ${who} got status 401 ` +
+      `${request.method} ${request.endpoint}${request.path} was not sent: an earlier request with ${principal} got status 401 ` +
       `(error code ${earlier.errorCode ?? "none"}, request id ${earlier.requestId ?? "none"}). Repeated failed authentications lock ` +
       "an access key for five minutes, so this process sends nothing more with these credentials. Fix them and run again.";
     return { ok: false, error, retryable: false, notSent: true };

@@ -6,7 +6,7 @@ export class EcsMetadataError extends Error {
   }
 }
 
-/** Request whose failure an error describes; never holds a secret. */
+/** Request whose failure an error describes. It never contains a secret. */
 export interface FailedRequest {
   /** HTTP method, such as `GET`. */
   readonly method: string;
@@ -104,7 +104,7 @@ export class ServiceError extends EcsApiError {}
  */
 export class InvalidResponseError extends EcsRequestError {
   readonly status: number;
-  /** What is wrong with the body, without any metadata value. */
+  /** Problem with the body, described without any metadata value. */
   readonly problem: string;
 
   constructor(request: FailedRequest, status: number, requestId: string | undefined, problem: string) {

@@ -31,8 +31,8 @@ type AllMetadataResult = Awaited<ReturnType<MetadataReader["getAllMetadata"]>>;
 
 /**
  * Coalesces metadata lookups. Lookups of several keys of one server that are pending at the same
- * time share one `GET .../metadata`; a lone lookup keeps the single-key `GET`; identical lookups
- * share one request; and a lookup that arrives while an all-keys request of its server is in flight
+ * time share one `GET .../metadata`, and a lone lookup keeps the single-key `GET`. Identical lookups
+ * share one request. A lookup that arrives while an all-keys request of its server is in flight
  * joins that request. Results and errors are those of single-key lookups.
  */
 export class MetadataBatcher {

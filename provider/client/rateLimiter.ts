@@ -15,7 +15,7 @@ export interface RateLimiterOptions {
  *
  * The rate limit is a sliding-window log rather than a token bucket: a request starts only when
  * fewer than `maxRequestsPerWindow` requests started in the last `windowMs`, so no window of that
- * length, wherever it begins, holds more. A token bucket allows up to twice its rate across a refill
+ * length, wherever it begins, contains more. A token bucket allows up to twice its rate across a refill
  * boundary, which is what makes a gateway throttle.
  */
 export class RateLimiter {

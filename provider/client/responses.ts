@@ -21,7 +21,7 @@ export interface RawResponse {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** Body decoded as UTF-8; invalid bytes become U+FFFD, and {@link RawResponse.bodyProblem} names the problem. */
   readonly body: string;
-  /** Why the body bytes cannot be trusted as sent, such as invalid UTF-8; absent when they can. */
+  /** Reason the body bytes cannot be trusted as sent, such as invalid UTF-8; absent when they can. */
   readonly bodyProblem?: string;
 }
 
@@ -53,10 +53,10 @@ export function readMetadataKeyResponse(response: RawResponse, context: Metadata
 
   const keys = Object.keys(meta);
   if (keys.length !== 1) {
-    throw invalidBody(response, context, `"meta" holds ${keys.length} keys instead of exactly the requested key "${key}"`);
+    throw invalidBody(response, context, `"meta" contains ${keys.length} keys instead of exactly the requested key "${key}"`);
   }
   if (keys[0] !== key) {
-    throw invalidBody(response, context, `"meta" holds the key "${keys[0]}" instead of the requested key "${key}"`);
+    throw invalidBody(response, context, `"meta" contains the key "${keys[0]}" instead of the requested key "${key}"`);
   }
   const value = meta[keys[0]];
   if (typeof value !== "string") {
@@ -67,8 +67,8 @@ export function readMetadataKeyResponse(response: RawResponse, context: Metadata
 
 /**
  * Reads every metadata pair of a server from a response. Only a `200` whose JSON body is
- * `{"metadata": {...}}` with string values yields pairs; the result is an object without a prototype,
- * so a key such as `__proto__` is an ordinary key.
+ * `{"metadata": {...}}` with string values yields pairs. The result has no prototype, so a key such
+ * as `__proto__` is an ordinary key.
  */
 export function readAllMetadataResponse(response: RawResponse, context: LookupContext): Record<string, string> {
   const metadata = readJsonMember(response, context, "metadata");
@@ -126,7 +126,13 @@ function describeType(value: unknown): string {
   if (value === null) {
     return "null";
   }
-  return Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+  if (Array.isArray(value)) {
+    return "an array";
+  }
+  if (typeof value === "object") {
+    return "an object";
+  }
+  return `a ${typeof value}`;
 }
 
 /** Reads the error code, message and request id from any of the three error body shapes the API uses. */
@@ -233,8 +239,8 @@ function toApiError(response: RawResponse, context: LookupContext): EcsApiError 
   }
 }
 
-// NOTE: The exact Huawei Cloud texts for a missing server and a missing key are unverified; these
-// match Nova's messages and the native ECS code Ecs.0114, and anything else is a plain NotFoundError.
+// NOTE: The exact Huawei Cloud texts for a missing server and a missing key are unverified. These
+// checks match Nova's messages and the native ECS code Ecs.0114; any other 404 is a plain NotFoundError.
 function isServerNotFound(facts: ErrorResponse): boolean {
   return facts.errorCode === "Ecs.0114" || /^Instance .* could not be found/.test(facts.errorMessage ?? "");
 }

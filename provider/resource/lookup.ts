@@ -19,12 +19,11 @@ export interface LookupOptions {
 }
 
 /**
- * Looks up one metadata key: resolves the target, credentials, retry and throughput settings from the
- * inputs and the sources, reads the value through the clients this process shares (so lookups of one
- * server pending together share one request, within the endpoint's rate limit), and returns it with
- * the resolved target. When the key is missing
- * and `ifMissing` is `"default"`, returns `defaultValue` with `found: false`; every other error,
- * a missing server included, is raised.
+ * Looks up one metadata key and returns it with the resolved target. The target, credentials, retry
+ * and throughput settings come from the inputs and the sources. The value is read through the clients
+ * this process shares, so lookups of one server pending together share one request within the
+ * endpoint's rate limit. When the key is missing and `ifMissing` is `"default"`, the result is
+ * `defaultValue` with `found: false`. Every other error, a missing server included, is raised.
  */
 export async function lookupServerMetadataKey(
   inputs: ServerMetadataKeyInputs,

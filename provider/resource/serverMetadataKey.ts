@@ -5,7 +5,7 @@ import { INPUT_NAMES } from "./inputs";
 import { serializedProvider } from "./serializedProvider";
 import { IfMissing, ServerMetadataKeyArgs } from "./types";
 
-/** Outputs that hold the looked-up value, or the default that stands in for it, and are secrets when `secret` is set. */
+/** Outputs that contain the looked-up value, or the default used in its place, and are secrets when `secret` is set. */
 const SECRET_OUTPUT_NAMES = ["value", "defaultValue"];
 
 /**
@@ -29,7 +29,7 @@ export class ServerMetadataKey extends pulumi.dynamic.Resource {
   declare readonly apiVersion: pulumi.Output<ApiVersion>;
   /** Whether `value` is stored as a secret. */
   declare readonly secret: pulumi.Output<boolean>;
-  /** What a missing key does, `"fail"` or `"default"`. */
+  /** Behaviour on a missing key, `"fail"` or `"default"`. */
   declare readonly ifMissing: pulumi.Output<IfMissing>;
   /** Value used when the key is missing, or `null` when none was set. */
   declare readonly defaultValue: pulumi.Output<string | null>;
@@ -58,7 +58,7 @@ export class ServerMetadataKey extends pulumi.dynamic.Resource {
         apiVersion: args.apiVersion,
         secret: args.secret,
         ifMissing: args.ifMissing,
-        // The default stands in for the value, so state keeps it encrypted as well.
+        // The default is used in place of the value, so state keeps it encrypted as well.
         defaultValue: secret && args.defaultValue !== undefined ? pulumi.secret(args.defaultValue) : args.defaultValue,
         found: undefined,
         value: undefined,

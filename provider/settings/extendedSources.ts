@@ -21,7 +21,7 @@ export type ExtendedSettingName = SettingName | AuthSettingName;
  * wherever a `SettingsSource` is expected.
  */
 export interface ExtendedSettingsSource extends SettingsSource {
-  /** Returns the name under which this source holds a setting, or `undefined` if it has none. */
+  /** Returns the name under which this source reads a setting, or `undefined` if it has none. */
   nameOf(setting: ExtendedSettingName): string | undefined;
   /** Returns the raw value of a setting, or `undefined` when it is not set. */
   get(setting: ExtendedSettingName): string | undefined;

@@ -28,7 +28,7 @@ export interface SharedConfig {
   readonly profiles: readonly SharedConfigProfile[];
 }
 
-/** Where the profile source reads from, and how each choice was made, for messages. */
+/** Location the profile source reads from, with the setting behind each choice, for messages. */
 export interface ProfileSourceOptions {
   /** Absolute path of the file. */
   readonly filePath: string;
@@ -49,7 +49,7 @@ const PROFILE_FIELDS: Readonly<Partial<Record<ExtendedSettingName, keyof SharedC
 };
 
 /**
- * Parses the text of a shared config file. Messages never quote the text, because the file holds
+ * Parses the text of a shared config file. Messages never quote the text, because the file contains
  * secret keys.
  *
  * @throws {@link InvalidInputError} naming the file for text that is not the expected JSON shape.

@@ -31,7 +31,7 @@ export const SETTING_NAMES: readonly SettingName[] = [
 export interface SettingsSource {
   /** Name of the place for messages, such as `Pulumi stack config`. */
   readonly description: string;
-  /** Returns the name under which this source holds a setting, such as `HW_REGION_NAME`, or `undefined` if it has no name for it. */
+  /** Returns the name under which this source reads a setting, such as `HW_REGION_NAME`, or `undefined` if it has no name for it. */
   nameOf(setting: SettingName): string | undefined;
   /** Returns the raw value of a setting, or `undefined` when it is not set. */
   get(setting: SettingName): string | undefined;

@@ -136,13 +136,13 @@ describe("non-string inputs", () => {
 });
 
 describe("checkEndpoint and passwords", () => {
-  it("keeps the password of a URL that does not parse out of the message", () => {
+  it("hides the password of an unparseable URL", () => {
     const reason = checkEndpoint("http://user:pa55word@127.0.0.1:1 x", "endpoint");
     expect(reason).toContain("is not a URL");
     expect(reason).not.toContain("pa55word");
   });
 
-  it("keeps the password of a URL with another scheme out of the message", () => {
+  it("hides the password of a non-HTTP URL", () => {
     expect(checkEndpoint("ftp://user:pa55word@example.test/", "endpoint")).not.toContain("pa55word");
   });
 });

@@ -15,7 +15,7 @@ async function main() {
     peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
   }, 5);
 
-  // Each result is checked as it arrives and then dropped, so the measurement holds the lookups' memory, not 10,000 results.
+  // Each result is checked as it arrives and then dropped, so the measurement covers the lookups' memory, not 10,000 results.
   let wrongValues = 0;
   await Promise.all(
     lookups.map((lookup) =>

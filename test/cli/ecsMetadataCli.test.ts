@@ -57,7 +57,7 @@ function environment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, HOME: EMPTY_HOME, ...extra };
 }
 
-/** Creates a home folder whose ~/.hcloud/config.json holds `config`, and returns its path. */
+/** Creates a home folder whose ~/.hcloud/config.json contains `config`, and returns its path. */
 function homeWithProfiles(config: unknown): string {
   const home = mkdtempSync(path.join(tmpdir(), "ecs-metadata-cli-home-"));
   mkdirSync(path.join(home, ".hcloud"));

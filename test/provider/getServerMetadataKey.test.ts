@@ -1,5 +1,5 @@
-// getServerMetadataKey and getServerMetadataKeyOutput run in the program's own process; here that is
-// the jest worker, with stack config set through Pulumi's runtime and the local endpoint on loopback.
+// getServerMetadataKey and getServerMetadataKeyOutput run in the program's own process, which here is
+// the jest worker. Stack config is set through Pulumi's runtime, and the local endpoint is on loopback.
 import * as pulumi from "@pulumi/pulumi";
 
 import { InvalidInputError, KeyNotFoundError, ServerNotFoundError } from "../../provider/client";

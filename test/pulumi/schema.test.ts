@@ -228,7 +228,7 @@ describe("schema.json against the settings", () => {
     }
   });
 
-  it("marks exactly the secret key, the security token, the token and the password as secrets", () => {
+  it("marks the four secret settings", () => {
     const secrets = Object.entries(variables)
       .filter(([, spec]) => spec.secret === true)
       .map(([name]) => name);
